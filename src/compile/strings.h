@@ -1,0 +1,35 @@
+/*
+ * strings.h - from a rule string to the patterns that find it.
+ *
+ * strings_add expands one ast_string (its modifiers: nocase, wide/ascii,
+ * xor, base64, fullword) into the patterns of a match builder: atoms for
+ * vectorscan and, where a match's extent is not fixed, a PCRE2 pattern that
+ * confirms it. It also reports whether the string "may slow down scanning"
+ * (yara's warning: no atom of good quality).
+ */
+#ifndef CANDOR_COMPILE_STRINGS_H
+#define CANDOR_COMPILE_STRINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "candor.h"
+#include "match/match.h"
+#include "rules/ast.h"
+
+struct strings_result {
+    bool slow;         /* yara would warn "may slow down scanning" */
+};
+
+/*
+ * Adds the patterns of string s under string_id. On a string that cannot
+ * be compiled (an error yara reports at compile time, e.g. a regex feature
+ * PCRE2 rejects) it returns CANDOR_ERROR_SYNTAX with the message in err.
+ */
+enum candor_status strings_add(struct match_builder *b, uint32_t string_id,
+                               const struct ast_string *s,
+                               struct strings_result *res, char *err,
+                               size_t err_len);
+
+#endif

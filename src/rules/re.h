@@ -1,0 +1,61 @@
+/*
+ * re.h - hex strings and YARA regular expressions as one syntax tree.
+ *
+ * re_parse_hex and re_parse_regex check a string's body the way yara does
+ * and build a tree of re_node in the caller's arena. Hex strings become the
+ * same nodes as regexes: bytes are LITERAL, `??` ANY, nibble wildcards and
+ * `~XX` CLASS, jumps `[n-m]` a lazy REPEAT of ANY, alternatives ALT. A `.`
+ * without /s becomes the CLASS of every byte but '\n'. The tree is what
+ * compile/strings.c turns into vectorscan atoms and PCRE2 patterns; it owns
+ * nothing and lives as long as the arena.
+ */
+#ifndef CANDOR_RULES_RE_H
+#define CANDOR_RULES_RE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+#define RE_INFINITE UINT32_MAX
+
+enum re_kind {
+    RE_EMPTY,     /* matches the empty string */
+    RE_LITERAL,   /* byte */
+    RE_CLASS,     /* cls: a set of bytes */
+    RE_ANY,       /* any byte at all */
+    RE_CONCAT,    /* kids in order */
+    RE_ALT,       /* one of kids, tried in order */
+    RE_REPEAT,    /* kids[0] from min to max times (max may be infinite) */
+    RE_BOL,       /* ^ */
+    RE_EOL,       /* $ */
+    RE_WORD_BOUNDARY,     /* \b */
+    RE_NOT_WORD_BOUNDARY, /* \B */
+};
+
+struct re_node {
+    enum re_kind kind;
+    uint8_t byte;            /* LITERAL */
+    bool greedy;             /* REPEAT */
+    bool hex_jump;           /* REPEAT made from a hex jump */
+    uint32_t min, max;       /* REPEAT */
+    uint32_t cls[8];         /* CLASS: bit b set when byte b is in it */
+    struct re_node **kids;
+    uint32_t n_kids;
+};
+
+/*
+ * Parse the body of a hex string (the text between the braces) or of a
+ * regex (between the slashes, with RE_FLAG_* flags). On success *out is the
+ * tree and the function returns true. On failure it returns false and
+ * writes yara's message for the problem into err (NUL-terminated,
+ * truncated to err_len), e.g. "syntax error" or "invalid jump length".
+ */
+bool re_parse_hex(struct arena *a, const uint8_t *text, size_t len,
+                  struct re_node **out, char *err, size_t err_len);
+bool re_parse_regex(struct arena *a, const uint8_t *text, size_t len,
+                    unsigned flags, struct re_node **out, char *err,
+                    size_t err_len);
+
+#endif

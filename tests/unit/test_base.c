@@ -1,0 +1,127 @@
+/* Unit tests of src/base: the byte reader, arena, buffer, map, allocator. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../harness.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/bytes.h"
+#include "base/map.h"
+#include "base/mem.h"
+#include "base/vec.h"
+
+TEST(bytes_reads_in_range_and_refuses_outside)
+{
+    const uint8_t data[] = {0x01, 0x02, 0x03, 0x04, 0x05};
+    struct bytes b = bytes_make(data, sizeof(data));
+    uint32_t v32 = 0xdeadbeef;
+    uint16_t v16 = 0;
+    uint64_t v = 0;
+
+    CHECK(bytes_u32le(b, 0, &v32));
+    CHECK_INT(v32, 0x04030201);
+    CHECK(bytes_u32be(b, 1, &v32));
+    CHECK_INT(v32, 0x02030405);
+    CHECK(!bytes_u32le(b, 2, &v32));
+    CHECK_INT(v32, 0x02030405); /* untouched on failure */
+    CHECK(bytes_u16be(b, 3, &v16));
+    CHECK_INT(v16, 0x0405);
+    CHECK(!bytes_uint(b, UINT64_MAX, 1, false, &v));
+    CHECK(!bytes_has(b, UINT64_MAX - 1, 4)); /* would wrap */
+    CHECK(bytes_has(b, 5, 0));
+    CHECK(!bytes_has(b, 6, 0));
+}
+
+TEST(bytes_cursor_fails_stickily)
+{
+    const uint8_t data[] = {1, 0, 2};
+    struct bytes_cursor c;
+
+    bytes_cursor_init(&c, bytes_make(data, sizeof(data)));
+    CHECK_INT(bytes_cursor_uint(&c, 2), 1);
+    CHECK_INT(bytes_cursor_uint(&c, 2), 0);
+    CHECK(c.failed);
+    CHECK_INT(bytes_cursor_uint(&c, 1), 0); /* would succeed, but sticky */
+}
+
+TEST(arena_survives_big_blocks_and_reset)
+{
+    struct arena a;
+    char *small, *big;
+
+    arena_init(&a, 256);
+    small = arena_strdup(&a, "abc");
+    big = arena_alloc(&a, 10000);
+    CHECK(small != NULL && big != NULL);
+    CHECK_STR(small, "abc");
+    CHECK(arena_alloc_array(&a, SIZE_MAX / 2, 4) == NULL);
+    arena_reset(&a);
+    CHECK(arena_alloc(&a, 16) != NULL);
+    arena_fini(&a);
+}
+
+TEST(buf_respects_its_cap)
+{
+    struct buf b;
+
+    buf_init(&b, 8);
+    CHECK(buf_puts(&b, "12345678"));
+    CHECK(!buf_putc(&b, '9'));
+    CHECK(b.failed);
+    CHECK_INT(b.len, 8);
+    buf_fini(&b);
+    buf_init(&b, 1024);
+    CHECK(buf_printf(&b, "%d-%s", 42, "x"));
+    CHECK_STR((char *)b.data, "42-x");
+    buf_fini(&b);
+}
+
+TEST(map_puts_gets_and_grows)
+{
+    struct map m;
+    static char keys[1000][8];
+    uint64_t v = 0;
+
+    map_init(&m);
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+        CHECK(map_put(&m, keys[i], (size_t)n, (uint64_t)i * 3));
+    }
+    CHECK(map_get(&m, "k999", 4, &v));
+    CHECK_INT(v, 2997);
+    CHECK(!map_get(&m, "k1000", 5, &v));
+    CHECK_INT(m.n, 1000);
+    map_fini(&m);
+}
+
+TEST(mem_fault_hook_fails_the_nth_allocation)
+{
+    void *a, *b;
+
+    mem_fail_after(2);
+    a = mem_alloc(8);
+    b = mem_alloc(8);
+    mem_fail_after(0);
+    CHECK(a != NULL);
+    CHECK(b == NULL);
+    mem_free(a);
+}
+
+TEST(vec_pushes_and_takes)
+{
+    struct vec v;
+    size_t n;
+    int *p;
+
+    vec_init(&v, sizeof(int));
+    for (int i = 0; i < 100; i++) {
+        p = vec_push(&v);
+        CHECK(p != NULL);
+        if (p != NULL)
+            *p = i;
+    }
+    CHECK_INT(*(int *)vec_at(&v, 57), 57);
+    p = vec_take(&v, &n);
+    CHECK_INT(n, 100);
+    mem_free(p);
+}
