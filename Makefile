@@ -49,14 +49,15 @@ LIB      := $(BUILD)/libcandor.a
 CANDOR   := $(BUILD)/candor
 UNIT     := $(BUILD)/unit-tests
 
-.PHONY: all check test-unit fuzz fuzz-replay bench bench-quick conformance \
+.PHONY: demo all check test-unit fuzz fuzz-replay bench bench-quick conformance \
         format clean help setup
 
 all: $(CANDOR)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -119,3 +120,7 @@ help:
 	@echo "make conformance  every module-free public rule file, candor vs yara"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+# The README's first command: scan the bundled sample with the bundled rules.
+demo: $(CANDOR)
+	$(CANDOR) scan -s -r demo/rules/demo.yar demo/sample
