@@ -1,0 +1,274 @@
+/*
+ * scanner.c - a scan: one matching pass, then every rule's condition in
+ * order, then the global rules' verdicts, then the callbacks.
+ */
+#include "scan/scanner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+
+#define MAX_MATCHES_PER_STRING 1000000 /* yara's YR_MAX_STRING_MATCHES */
+#define MAX_MATCH_DATA 512             /* bytes of a match given to output */
+
+enum candor_status scanner_new(const struct ruleset *rs,
+                               struct candor_scanner **out)
+{
+    struct candor_scanner *s = mem_calloc(1, sizeof(*s));
+    enum candor_status rc;
+
+    if (s == NULL)
+        return CANDOR_ERROR_NOMEM;
+    s->rs = rs;
+    s->results = mem_calloc(rs->n_rules, 1);
+    s->externals = mem_calloc(rs->n_externals, sizeof(*s->externals));
+    s->ext_strings = mem_calloc(rs->n_externals, sizeof(*s->ext_strings));
+    if (s->results == NULL || s->externals == NULL || s->ext_strings == NULL) {
+        scanner_free(s);
+        return CANDOR_ERROR_NOMEM;
+    }
+    for (uint32_t i = 0; i < rs->n_externals; i++) {
+        const struct rs_external *x = &rs->externals[i];
+        struct vm_value *v = &s->externals[i];
+        switch (x->type) {
+        case RS_EXT_FLOAT:
+            v->type = V_FLOAT;
+            v->u.f = x->fval;
+            break;
+        case RS_EXT_STRING:
+            v->type = V_STR;
+            v->u.s = (const uint8_t *)ruleset_str(rs, x->str);
+            v->len = x->str_len;
+            break;
+        default:
+            v->type = V_INT;
+            v->u.i = x->ival;
+            break;
+        }
+    }
+    rc = vm_init(&s->vm, VM_DEFAULT_STACK, rs->max_slots);
+    if (rc == CANDOR_OK)
+        rc = match_scratch_new(rs->db, &s->scratch);
+    if (rc != CANDOR_OK) {
+        scanner_free(s);
+        return rc;
+    }
+    *out = s;
+    return CANDOR_OK;
+}
+
+void scanner_free(struct candor_scanner *s)
+{
+    if (s == NULL)
+        return;
+    if (s->scratch != NULL)
+        match_scratch_free(s->scratch);
+    vm_fini(&s->vm);
+    if (s->ext_strings != NULL) {
+        for (uint32_t i = 0; i < s->rs->n_externals; i++)
+            mem_free(s->ext_strings[i]);
+    }
+    mem_free(s->ext_strings);
+    mem_free(s->externals);
+    mem_free(s->results);
+    mem_free(s->cb_matches);
+    mem_free(s);
+}
+
+enum candor_status scanner_define(struct candor_scanner *s, const char *name,
+                                  const struct vm_value *value)
+{
+    for (uint32_t i = 0; i < s->rs->n_externals; i++) {
+        const struct rs_external *x = &s->rs->externals[i];
+        struct vm_value v = *value;
+        if (strcmp(ruleset_str(s->rs, x->name), name) != 0)
+            continue;
+        /* A value of another type than declared is refused, as yara does. */
+        if ((x->type == RS_EXT_STRING) != (v.type == V_STR) ||
+            (x->type == RS_EXT_FLOAT) != (v.type == V_FLOAT))
+            return CANDOR_ERROR_ARGUMENT;
+        if (v.type == V_STR) {
+            char *copy = mem_memdup(v.u.s, v.len);
+            if (copy == NULL)
+                return CANDOR_ERROR_NOMEM;
+            mem_free(s->ext_strings[i]);
+            s->ext_strings[i] = copy;
+            v.u.s = (const uint8_t *)copy;
+        }
+        s->externals[i] = v;
+        return CANDOR_OK;
+    }
+    return CANDOR_ERROR_ARGUMENT;
+}
+
+static uint64_t deadline(unsigned seconds)
+{
+    struct timespec ts;
+
+    if (seconds == 0)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ((uint64_t)ts.tv_sec + seconds) * 1000000000ull +
+           (uint64_t)ts.tv_nsec;
+}
+
+/* A false global rule makes every rule of its namespace false. */
+static void apply_globals(struct candor_scanner *s)
+{
+    const struct ruleset *rs = s->rs;
+
+    for (uint32_t g = 0; g < rs->n_rules; g++) {
+        if (!(rs->rules[g].flags & CANDOR_RULE_GLOBAL) || s->results[g])
+            continue;
+        for (uint32_t i = 0; i < rs->n_rules; i++) {
+            if (rs->rules[i].ns == rs->rules[g].ns)
+                s->results[i] = 0;
+        }
+    }
+}
+
+static enum candor_status evaluate(struct candor_scanner *s, uint64_t dl)
+{
+    struct vm_env env;
+    enum candor_status rc;
+    bool res;
+
+    env.rs = s->rs;
+    env.data = s->data;
+    env.size = s->size;
+    env.matches = s->scratch;
+    env.rule_results = s->results;
+    env.externals = s->externals;
+    env.deadline_ns = dl;
+    for (uint32_t i = 0; i < s->rs->n_rules; i++) {
+        rc = vm_run(&s->vm, &env, i, &res);
+        if (rc != CANDOR_OK)
+            return rc;
+        s->results[i] = res;
+    }
+    apply_globals(s);
+    return CANDOR_OK;
+}
+
+static int notify(struct candor_scanner *s, enum candor_event ev,
+                  const struct candor_rule *rule,
+                  const struct candor_string *str)
+{
+    return s->fn == NULL ? 0 : s->fn(s->ctx, ev, rule, str);
+}
+
+static enum candor_status report(struct candor_scanner *s)
+{
+    const struct ruleset *rs = s->rs;
+    uint32_t reported = 0;
+
+    for (uint32_t i = 0; i < rs->n_strings; i++) {
+        if (match_scratch_list(s->scratch, i)->overflow &&
+            notify(s, CANDOR_EVENT_TOO_MANY_MATCHES,
+                   &rs->h_rules[rs->strings[i].rule], &rs->h_strings[i]))
+            return CANDOR_ERROR_CALLBACK;
+    }
+    for (uint32_t i = 0; i < rs->n_rules; i++) {
+        enum candor_event ev = s->results[i] ? CANDOR_EVENT_RULE_MATCHING
+                                             : CANDOR_EVENT_RULE_NOT_MATCHING;
+        if (rs->rules[i].flags & CANDOR_RULE_PRIVATE)
+            continue;
+        if (!s->results[i] && !(s->flags & CANDOR_SCAN_REPORT_NOT_MATCHING))
+            continue;
+        if (s->results[i] && s->max_rules != 0 && reported >= s->max_rules)
+            continue;
+        reported += s->results[i];
+        if (notify(s, ev, &rs->h_rules[i], NULL))
+            return CANDOR_ERROR_CALLBACK;
+    }
+    if (notify(s, CANDOR_EVENT_SCAN_FINISHED, NULL, NULL))
+        return CANDOR_ERROR_CALLBACK;
+    return CANDOR_OK;
+}
+
+enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
+                                uint64_t size)
+{
+    struct match_scan_opts opts;
+    enum candor_status rc;
+
+    opts.fast = (s->flags & CANDOR_SCAN_FAST) != 0;
+    opts.max_per_string = MAX_MATCHES_PER_STRING;
+    opts.deadline_ns = deadline(s->timeout_s);
+    s->data = data;
+    s->size = size;
+    rc = match_scan(s->rs->db, s->scratch, data, (size_t)size, &opts);
+    if (rc == CANDOR_OK)
+        rc = evaluate(s, opts.deadline_ns);
+    if (rc == CANDOR_OK)
+        rc = report(s);
+    s->data = NULL;
+    return rc;
+}
+
+enum candor_status scanner_scan_file(struct candor_scanner *s,
+                                     const char *path)
+{
+    static const uint8_t empty[1];
+    struct stat st;
+    enum candor_status rc;
+    void *map;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd < 0)
+        return CANDOR_ERROR_IO;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return CANDOR_ERROR_IO;
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return scanner_scan(s, empty, 0);
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return errno == ENOMEM ? CANDOR_ERROR_NOMEM : CANDOR_ERROR_IO;
+    madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+    rc = scanner_scan(s, map, (uint64_t)st.st_size);
+    munmap(map, (size_t)st.st_size);
+    return rc;
+}
+
+size_t candor_scanner_matches(const struct candor_scanner *cs,
+                              const struct candor_string *string,
+                              const struct candor_match **out)
+{
+    struct candor_scanner *s = (struct candor_scanner *)cs;
+    const struct match_list *l;
+
+    *out = NULL;
+    if (s->data == NULL || string == NULL || string->rs != s->rs)
+        return 0;
+    l = match_scratch_list(s->scratch, string->index);
+    if (l->n > s->cb_cap) {
+        struct candor_match *m =
+            mem_realloc_array(s->cb_matches, l->n, sizeof(*m));
+        if (m == NULL)
+            return 0;
+        s->cb_matches = m;
+        s->cb_cap = l->n;
+    }
+    for (uint32_t i = 0; i < l->n; i++) {
+        struct candor_match *m = &s->cb_matches[i];
+        m->offset = l->m[i].offset;
+        m->length = l->m[i].len;
+        m->data = s->data + l->m[i].offset;
+        m->data_len = l->m[i].len < MAX_MATCH_DATA ? l->m[i].len
+                                                   : MAX_MATCH_DATA;
+        m->xor_key = l->m[i].xor_key;
+    }
+    *out = s->cb_matches;
+    return l->n;
+}

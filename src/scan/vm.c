@@ -1,0 +1,728 @@
+/*
+ * vm.c - the condition VM: a value stack, a dispatch loop and one helper per
+ * kind of instruction.
+ *
+ * Undefined values follow yara: arithmetic, comparisons and NOT on an
+ * undefined operand give undefined; AND, OR, loops and a rule's result
+ * read undefined as false. Integer arithmetic wraps (two's complement), as
+ * yara's does; division or remainder by zero is undefined, and so is
+ * INT64_MIN \ -1, where yara itself dies of SIGFPE (docs/compat.md).
+ */
+#include "scan/vm.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/bytes.h"
+#include "base/mem.h"
+
+enum loop_kind { LOOP_KIND_RANGE, LOOP_KIND_ENUM, LOOP_KIND_SET };
+
+struct vm_loop {
+    uint8_t kind;
+    uint8_t quant;      /* QK_* */
+    bool bad_quant;     /* the quantifier's value was undefined */
+    int64_t need;       /* QK_N: count; QK_PERCENT: percent */
+    int64_t cur, last;  /* RANGE: the variable and its last value */
+    uint64_t pos, total;
+    uint64_t n_true;
+    uint32_t base;      /* ENUM: stack index of the first value */
+    const uint32_t *set;
+};
+
+/* The running state of one vm_run. */
+struct run {
+    struct vm *vm;
+    const struct vm_env *env;
+    const struct vm_insn *code;
+    uint32_t len;
+    uint32_t sp;        /* number of values on the stack */
+    enum candor_status rc;
+};
+
+enum candor_status vm_init(struct vm *vm, uint32_t stack_slots,
+                           uint32_t loop_slots)
+{
+    vm->cap = stack_slots < 16 ? 16 : stack_slots;
+    vm->n_loops = loop_slots;
+    vm->stack = mem_calloc(vm->cap, sizeof(*vm->stack));
+    vm->loops = mem_calloc(loop_slots == 0 ? 1 : loop_slots,
+                           sizeof(*vm->loops));
+    if (vm->stack == NULL || vm->loops == NULL) {
+        vm_fini(vm);
+        return CANDOR_ERROR_NOMEM;
+    }
+    return CANDOR_OK;
+}
+
+void vm_fini(struct vm *vm)
+{
+    mem_free(vm->stack);
+    mem_free(vm->loops);
+    vm->stack = NULL;
+    vm->loops = NULL;
+}
+
+/* ---- Stack ------------------------------------------------------------ */
+
+static bool push(struct run *r, struct vm_value v)
+{
+    if (r->sp == r->vm->cap) {
+        r->rc = CANDOR_ERROR_LIMIT;
+        return false;
+    }
+    r->vm->stack[r->sp++] = v;
+    return true;
+}
+
+static bool push_int(struct run *r, int64_t i)
+{
+    struct vm_value v = {V_INT, 0, {.i = i}};
+    return push(r, v);
+}
+
+static bool push_float(struct run *r, double f)
+{
+    struct vm_value v = {V_FLOAT, 0, {.f = f}};
+    return push(r, v);
+}
+
+static bool push_undef(struct run *r)
+{
+    struct vm_value v = {V_UNDEF, 0, {.i = 0}};
+    return push(r, v);
+}
+
+/* The loader proved the stack discipline of every chunk, so pops of an
+ * empty stack cannot happen on valid code; they still must not read out of
+ * bounds on a hand-made chunk. */
+static struct vm_value pop(struct run *r)
+{
+    struct vm_value undef = {V_UNDEF, 0, {.i = 0}};
+
+    if (r->sp == 0) {
+        r->rc = CANDOR_ERROR_INTERNAL;
+        return undef;
+    }
+    return r->vm->stack[--r->sp];
+}
+
+static bool truthy(struct vm_value v)
+{
+    switch (v.type) {
+    case V_INT:
+        return v.u.i != 0;
+    case V_FLOAT:
+        return v.u.f != 0.0;
+    case V_STR:
+        return v.len > 0;
+    default:
+        return false;
+    }
+}
+
+/* ---- Arithmetic ------------------------------------------------------- */
+
+static void int_binary(struct run *r, enum vm_opcode op)
+{
+    struct vm_value b = pop(r), a = pop(r);
+    uint64_t x = (uint64_t)a.u.i, y = (uint64_t)b.u.i;
+
+    if (a.type != V_INT || b.type != V_INT) {
+        push_undef(r);
+        return;
+    }
+    switch (op) {
+    case OP_ADD_I: push_int(r, (int64_t)(x + y)); return;
+    case OP_SUB_I: push_int(r, (int64_t)(x - y)); return;
+    case OP_MUL_I: push_int(r, (int64_t)(x * y)); return;
+    case OP_DIV_I:
+        if (b.u.i == 0 || (a.u.i == INT64_MIN && b.u.i == -1))
+            push_undef(r);
+        else
+            push_int(r, a.u.i / b.u.i);
+        return;
+    case OP_MOD_I:
+        if (b.u.i == 0)
+            push_undef(r);
+        else
+            push_int(r, b.u.i == -1 ? 0 : a.u.i % b.u.i);
+        return;
+    case OP_SHL: push_int(r, (b.u.i < 0 || b.u.i >= 64) ? 0 : (int64_t)(x << y)); return;
+    case OP_SHR: push_int(r, (b.u.i < 0 || b.u.i >= 64) ? 0 : a.u.i >> b.u.i); return;
+    case OP_BIT_AND: push_int(r, a.u.i & b.u.i); return;
+    case OP_BIT_OR: push_int(r, a.u.i | b.u.i); return;
+    default: push_int(r, a.u.i ^ b.u.i); return;
+    }
+}
+
+static void float_binary(struct run *r, enum vm_opcode op)
+{
+    struct vm_value b = pop(r), a = pop(r);
+
+    if (a.type != V_FLOAT || b.type != V_FLOAT) {
+        push_undef(r);
+        return;
+    }
+    switch (op) {
+    case OP_ADD_F: push_float(r, a.u.f + b.u.f); return;
+    case OP_SUB_F: push_float(r, a.u.f - b.u.f); return;
+    case OP_MUL_F: push_float(r, a.u.f * b.u.f); return;
+    default: push_float(r, a.u.f / b.u.f); return;
+    }
+}
+
+static void unary(struct run *r, enum vm_opcode op)
+{
+    struct vm_value a = pop(r);
+
+    if (op == OP_DEFINED) {
+        push_int(r, a.type != V_UNDEF);
+        return;
+    }
+    if (a.type == V_UNDEF) {
+        push_undef(r);
+        return;
+    }
+    switch (op) {
+    case OP_NOT: push_int(r, !truthy(a)); return;
+    case OP_NEG_I: push_int(r, (int64_t)(0 - (uint64_t)a.u.i)); return;
+    case OP_NEG_F: push_float(r, -a.u.f); return;
+    case OP_BIT_NOT: push_int(r, ~a.u.i); return;
+    default: push_undef(r); return;
+    }
+}
+
+static void int_to_float(struct run *r, uint32_t depth)
+{
+    struct vm_value *v;
+
+    if (depth >= r->sp) {
+        r->rc = CANDOR_ERROR_INTERNAL;
+        return;
+    }
+    v = &r->vm->stack[r->sp - 1 - depth];
+    if (v->type == V_INT) {
+        v->type = V_FLOAT;
+        v->u.f = (double)v->u.i;
+    }
+}
+
+/* ---- Comparisons ------------------------------------------------------ */
+
+static bool cmp_result(int c, enum cmp_kind k)
+{
+    switch (k) {
+    case CMP_LT: return c < 0;
+    case CMP_LE: return c <= 0;
+    case CMP_GT: return c > 0;
+    case CMP_GE: return c >= 0;
+    case CMP_EQ: return c == 0;
+    default: return c != 0;
+    }
+}
+
+static void compare_numbers(struct run *r, enum vm_opcode op, enum cmp_kind k)
+{
+    struct vm_value b = pop(r), a = pop(r);
+    int c;
+
+    if (a.type == V_UNDEF || b.type == V_UNDEF) {
+        push_undef(r);
+        return;
+    }
+    if (op == OP_CMP_I)
+        c = a.u.i < b.u.i ? -1 : a.u.i > b.u.i;
+    else
+        c = a.u.f < b.u.f ? -1 : a.u.f > b.u.f ? 1 : (a.u.f == b.u.f ? 0 : 2);
+    if (c == 2) /* NaN: only != holds */
+        push_int(r, k == CMP_NE);
+    else
+        push_int(r, cmp_result(c, k));
+}
+
+static int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+                     size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    int c = n > 0 ? memcmp(a, b, n) : 0;
+
+    if (c != 0)
+        return c < 0 ? -1 : 1;
+    return alen < blen ? -1 : alen > blen;
+}
+
+static bool ieq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    return n == 0 || strncasecmp((const char *)a, (const char *)b, n) == 0;
+}
+
+/* Case-insensitive byte comparison that tolerates NULs. */
+static bool ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (uint8_t)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (uint8_t)(y + 32);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+static bool contains(const uint8_t *h, size_t hlen, const uint8_t *n,
+                     size_t nlen, bool nocase)
+{
+    if (nlen == 0)
+        return true;
+    if (!nocase)
+        return memmem(h, hlen, n, nlen) != NULL;
+    for (size_t i = 0; i + nlen <= hlen; i++) {
+        if (ieq_bytes(h + i, n, nlen))
+            return true;
+    }
+    return false;
+}
+
+static void compare_strings(struct run *r, enum cmp_kind k)
+{
+    struct vm_value b = pop(r), a = pop(r);
+    const uint8_t *x = a.u.s, *y = b.u.s;
+    size_t xl = a.len, yl = b.len;
+    bool res;
+
+    (void)ieq;
+    if (a.type != V_STR || b.type != V_STR) {
+        push_undef(r);
+        return;
+    }
+    switch (k) {
+    case CMP_CONTAINS: res = contains(x, xl, y, yl, false); break;
+    case CMP_ICONTAINS: res = contains(x, xl, y, yl, true); break;
+    case CMP_STARTSWITH: res = xl >= yl && memcmp(x, y, yl) == 0; break;
+    case CMP_ISTARTSWITH: res = xl >= yl && ieq_bytes(x, y, yl); break;
+    case CMP_ENDSWITH: res = xl >= yl && memcmp(x + xl - yl, y, yl) == 0; break;
+    case CMP_IENDSWITH: res = xl >= yl && ieq_bytes(x + xl - yl, y, yl); break;
+    case CMP_IEQUALS: res = xl == yl && ieq_bytes(x, y, yl); break;
+    default: res = cmp_result(bytes_cmp(x, xl, y, yl), k); break;
+    }
+    push_int(r, res);
+}
+
+/* ---- Data and strings --------------------------------------------------- */
+
+static void read_int(struct run *r, uint32_t how)
+{
+    struct vm_value off = pop(r);
+    unsigned width = how & VM_READ_WIDTH_MASK;
+    struct bytes data = bytes_make(r->env->data, r->env->size);
+    uint64_t v;
+
+    if (off.type != V_INT || off.u.i < 0 ||
+        !bytes_uint(data, (uint64_t)off.u.i, width,
+                    (how & VM_READ_BIG_ENDIAN) != 0, &v)) {
+        push_undef(r);
+        return;
+    }
+    if ((how & VM_READ_SIGNED) && width < 8 && (v >> (width * 8 - 1)) & 1)
+        v |= ~0ull << (width * 8);
+    push_int(r, (int64_t)v);
+}
+
+static const struct match_list *string_list(struct run *r, uint32_t arg)
+{
+    static const struct match_list none;
+    uint32_t sid = arg;
+
+    if (arg & LOOP_STRING) {
+        const struct vm_loop *l = &r->vm->loops[arg & ~LOOP_STRING];
+        /* Only a for..of loop's body names its string this way; valid
+         * code never gets here otherwise, but forged code must not crash. */
+        if (l->kind != LOOP_KIND_SET || l->set == NULL || l->pos >= l->total)
+            return &none;
+        sid = l->set[l->pos];
+    }
+    return match_scratch_list(r->env->matches, sid);
+}
+
+/* Index of the first match at or after offset (matches are sorted). */
+static uint32_t first_at_or_after(const struct match_list *l, uint64_t off)
+{
+    uint32_t lo = 0, hi = l->n;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->m[mid].offset < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Matches with lo <= offset <= hi. */
+static uint64_t count_in(const struct match_list *l, int64_t lo, int64_t hi)
+{
+    uint32_t a, b;
+
+    if (hi < 0 || lo > hi)
+        return 0;
+    a = first_at_or_after(l, lo < 0 ? 0 : (uint64_t)lo);
+    b = first_at_or_after(l, (uint64_t)hi + 1);
+    return b - a;
+}
+
+static void string_op(struct run *r, enum vm_opcode op, uint32_t arg)
+{
+    const struct match_list *l = string_list(r, arg);
+    struct vm_value a, b;
+    uint64_t n;
+
+    switch (op) {
+    case OP_STR_FOUND:
+        push_int(r, l->n > 0);
+        return;
+    case OP_STR_COUNT:
+        push_int(r, l->n);
+        return;
+    case OP_STR_AT:
+        a = pop(r);
+        if (a.type != V_INT)
+            push_undef(r);
+        else
+            push_int(r, count_in(l, a.u.i, a.u.i) > 0);
+        return;
+    case OP_STR_OFFSET:
+    case OP_STR_LENGTH:
+        a = pop(r);
+        if (a.type != V_INT || a.u.i < 1 || (uint64_t)a.u.i > l->n)
+            push_undef(r);
+        else if (op == OP_STR_OFFSET)
+            push_int(r, (int64_t)l->m[a.u.i - 1].offset);
+        else
+            push_int(r, l->m[a.u.i - 1].len);
+        return;
+    default: /* STR_IN, STR_COUNT_IN */
+        b = pop(r);
+        a = pop(r);
+        if (a.type != V_INT || b.type != V_INT) {
+            push_undef(r);
+            return;
+        }
+        n = count_in(l, a.u.i, b.u.i);
+        push_int(r, op == OP_STR_IN ? n > 0 : (int64_t)n);
+        return;
+    }
+}
+
+/* ---- Quantifiers ------------------------------------------------------ */
+
+static bool quant_holds(unsigned qk, int64_t need, uint64_t n_true,
+                        uint64_t total)
+{
+    switch (qk) {
+    case QK_ALL: return total > 0 && n_true == total;
+    case QK_ANY: return n_true >= 1;
+    case QK_NONE: return n_true == 0;
+    case QK_N: return need <= 0 || n_true >= (uint64_t)need;
+    default: /* percent: n_true / total >= need / 100 */
+        return total > 0 && (need <= 0 ||
+               (double)n_true * 100.0 >= (double)need * (double)total);
+    }
+}
+
+/* Pops the quantifier's value if it has one. */
+static void pop_quant(struct run *r, unsigned qk, int64_t *need, bool *bad)
+{
+    struct vm_value q;
+
+    *need = 0;
+    *bad = false;
+    if (qk != QK_N && qk != QK_PERCENT)
+        return;
+    q = pop(r);
+    if (q.type != V_INT)
+        *bad = true;
+    else
+        *need = q.u.i;
+}
+
+static void of_strings(struct run *r, uint32_t set, int64_t imm)
+{
+    uint32_t n = quant_n(imm);
+    unsigned placement = quant_placement(imm), qk = quant_kind(imm);
+    struct vm_value lo = {V_INT, 0, {.i = 0}}, hi = lo;
+    uint64_t count = 0;
+    int64_t need;
+    bool bad;
+
+    if (placement == VM_OF_IN)
+        hi = pop(r);
+    if (placement != VM_OF_PLAIN)
+        lo = pop(r);
+    if (placement == VM_OF_AT)
+        hi = lo;
+    pop_quant(r, qk, &need, &bad);
+    if (bad || lo.type != V_INT || hi.type != V_INT) {
+        push_int(r, 0);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const struct match_list *l =
+            match_scratch_list(r->env->matches, r->env->rs->sets[set + i]);
+        if (placement == VM_OF_PLAIN)
+            count += l->n > 0;
+        else
+            count += count_in(l, lo.u.i, hi.u.i) > 0;
+    }
+    push_int(r, quant_holds(qk, need, count, n));
+}
+
+static void of_rules(struct run *r, uint32_t set, int64_t imm)
+{
+    uint32_t n = quant_n(imm);
+    unsigned qk = quant_kind(imm);
+    uint64_t count = 0;
+    int64_t need;
+    bool bad;
+
+    pop_quant(r, qk, &need, &bad);
+    for (uint32_t i = 0; i < n; i++)
+        count += r->env->rule_results[r->env->rs->sets[set + i]] != 0;
+    push_int(r, !bad && quant_holds(qk, need, count, n));
+}
+
+/* LOOP_RANGE, LOOP_ENUM, LOOP_SET: set up the slot. */
+static void loop_begin(struct run *r, enum vm_opcode op, uint32_t arg,
+                       int64_t imm)
+{
+    struct vm_loop *l = &r->vm->loops[quant_slot(imm)];
+    struct vm_value lo, hi;
+
+    memset(l, 0, sizeof(*l));
+    l->quant = (uint8_t)quant_kind(imm);
+    if (op == OP_LOOP_RANGE) {
+        hi = pop(r);
+        lo = pop(r);
+        l->kind = LOOP_KIND_RANGE;
+        if (lo.type == V_INT && hi.type == V_INT && lo.u.i <= hi.u.i) {
+            l->cur = lo.u.i;
+            l->last = hi.u.i;
+            l->total = (uint64_t)hi.u.i - (uint64_t)lo.u.i + 1;
+            if (l->total == 0) /* the whole int64 range */
+                l->total = UINT64_MAX;
+        }
+    } else if (op == OP_LOOP_ENUM) {
+        l->kind = LOOP_KIND_ENUM;
+        l->total = quant_n(imm);
+        if (l->total > r->sp) {
+            r->rc = CANDOR_ERROR_INTERNAL;
+            return;
+        }
+        l->base = r->sp - (uint32_t)l->total;
+    } else {
+        l->kind = LOOP_KIND_SET;
+        l->total = quant_n(imm);
+        l->set = &r->env->rs->sets[arg];
+    }
+    /* The quantifier sits below the iterable (ENUM values stay put). */
+    if (l->quant == QK_N || l->quant == QK_PERCENT) {
+        struct vm_value q;
+        uint32_t at = op == OP_LOOP_ENUM ? l->base - 1 : r->sp - 1;
+        if (r->sp == 0 || (op == OP_LOOP_ENUM && l->base == 0)) {
+            r->rc = CANDOR_ERROR_INTERNAL;
+            return;
+        }
+        q = r->vm->stack[at];
+        memmove(&r->vm->stack[at], &r->vm->stack[at + 1],
+                (r->sp - at - 1) * sizeof(struct vm_value));
+        r->sp--;
+        if (op == OP_LOOP_ENUM)
+            l->base--;
+        l->bad_quant = q.type != V_INT;
+        l->need = q.u.i;
+    }
+}
+
+/* True when the loop's result can no longer change. */
+static bool loop_decided(const struct vm_loop *l)
+{
+    uint64_t n_false = l->pos - l->n_true;
+
+    switch (l->quant) {
+    case QK_ALL: return n_false > 0;
+    case QK_ANY: return l->n_true > 0;
+    case QK_NONE: return l->n_true > 0;
+    case QK_N: return l->bad_quant || (l->need > 0 && l->n_true >= (uint64_t)l->need);
+    default: return l->bad_quant;
+    }
+}
+
+/* LOOP_NEXT: returns true when the body runs again. */
+static bool loop_next(struct run *r, uint32_t slot)
+{
+    struct vm_loop *l = &r->vm->loops[slot];
+
+    return l->pos < l->total && !loop_decided(l);
+}
+
+static void loop_step(struct run *r, uint32_t slot)
+{
+    struct vm_loop *l = &r->vm->loops[slot];
+    struct vm_value v = pop(r);
+
+    l->n_true += truthy(v);
+    l->pos++;
+    if (l->kind == LOOP_KIND_RANGE)
+        l->cur++;
+}
+
+static void loop_end(struct run *r, uint32_t slot)
+{
+    struct vm_loop *l = &r->vm->loops[slot];
+    bool res = !l->bad_quant && l->total > 0 &&
+               quant_holds(l->quant, l->need, l->n_true, l->total);
+
+    if (l->kind == LOOP_KIND_ENUM)
+        r->sp = l->base;
+    push_int(r, res);
+}
+
+static void loop_var(struct run *r, uint32_t slot)
+{
+    const struct vm_loop *l = &r->vm->loops[slot];
+
+    if (l->kind == LOOP_KIND_ENUM)
+        push(r, r->vm->stack[l->base + l->pos]);
+    else
+        push_int(r, l->cur);
+}
+
+/* ---- Dispatch ----------------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void load_value(struct run *r, const struct vm_insn *in)
+{
+    const struct ruleset *rs = r->env->rs;
+    struct vm_value v = {V_STR, (uint32_t)in->imm,
+                         {.s = (const uint8_t *)rs->strtab + in->arg}};
+    double f;
+
+    switch (in->op) {
+    case OP_PUSH_INT: push_int(r, in->imm); return;
+    case OP_PUSH_FLOAT:
+        memcpy(&f, &in->imm, sizeof(f));
+        push_float(r, f);
+        return;
+    case OP_PUSH_STR: push(r, v); return;
+    case OP_PUSH_UNDEF: push_undef(r); return;
+    case OP_FILESIZE: push_int(r, (int64_t)r->env->size); return;
+    case OP_EXT: push(r, r->env->externals[in->arg]); return;
+    case OP_RULE: push_int(r, r->env->rule_results[in->arg]); return;
+    default: push_undef(r); return; /* ENTRYPOINT: modules, issue 4 */
+    }
+}
+
+/* Runs the chunk; returns the final value's truth. */
+static bool execute(struct run *r)
+{
+    uint32_t pc = 0, steps = 0;
+    struct vm_value v;
+
+    while (pc < r->len && r->rc == CANDOR_OK) {
+        const struct vm_insn *in = &r->code[pc++];
+        switch ((enum vm_opcode)in->op) {
+        case OP_HALT: return truthy(pop(r));
+        case OP_PUSH_INT: case OP_PUSH_FLOAT: case OP_PUSH_STR:
+        case OP_PUSH_UNDEF: case OP_FILESIZE: case OP_ENTRYPOINT:
+        case OP_EXT: case OP_RULE:
+            load_value(r, in);
+            break;
+        case OP_POP: pop(r); break;
+        case OP_JUMP: pc = in->arg; break;
+        case OP_AND_JUMP:
+        case OP_OR_JUMP:
+            v = pop(r);
+            if (truthy(v) == (in->op == OP_OR_JUMP)) {
+                push_int(r, in->op == OP_OR_JUMP);
+                pc = in->arg;
+            }
+            break;
+        case OP_TO_BOOL: push_int(r, truthy(pop(r))); break;
+        case OP_NOT: case OP_NEG_I: case OP_NEG_F: case OP_BIT_NOT:
+        case OP_DEFINED:
+            unary(r, (enum vm_opcode)in->op);
+            break;
+        case OP_INT_TO_FLOAT: int_to_float(r, in->arg); break;
+        case OP_ADD_I: case OP_SUB_I: case OP_MUL_I: case OP_DIV_I:
+        case OP_MOD_I: case OP_SHL: case OP_SHR: case OP_BIT_AND:
+        case OP_BIT_OR: case OP_BIT_XOR:
+            int_binary(r, (enum vm_opcode)in->op);
+            break;
+        case OP_ADD_F: case OP_SUB_F: case OP_MUL_F: case OP_DIV_F:
+            float_binary(r, (enum vm_opcode)in->op);
+            break;
+        case OP_CMP_I: case OP_CMP_F:
+            compare_numbers(r, (enum vm_opcode)in->op, (enum cmp_kind)in->arg);
+            break;
+        case OP_CMP_S: compare_strings(r, (enum cmp_kind)in->arg); break;
+        case OP_MATCHES: pop(r); push_undef(r); break; /* TODO: regexes */
+        case OP_READ_INT: read_int(r, in->arg); break;
+        case OP_STR_FOUND: case OP_STR_COUNT: case OP_STR_COUNT_IN:
+        case OP_STR_OFFSET: case OP_STR_LENGTH: case OP_STR_AT:
+        case OP_STR_IN:
+            string_op(r, (enum vm_opcode)in->op, in->arg);
+            break;
+        case OP_OF_STR: of_strings(r, in->arg, in->imm); break;
+        case OP_OF_RULE: of_rules(r, in->arg, in->imm); break;
+        case OP_LOOP_RANGE: case OP_LOOP_ENUM: case OP_LOOP_SET:
+            loop_begin(r, (enum vm_opcode)in->op, in->arg, in->imm);
+            break;
+        case OP_LOOP_NEXT:
+            if (!loop_next(r, (uint32_t)in->imm))
+                pc = in->arg;
+            break;
+        case OP_LOOP_STEP:
+            loop_step(r, (uint32_t)in->imm);
+            pc = in->arg;
+            if (++steps % 4096 == 0 && r->env->deadline_ns != 0 &&
+                now_ns() > r->env->deadline_ns)
+                r->rc = CANDOR_ERROR_TIMEOUT;
+            break;
+        case OP_LOOP_END: loop_end(r, in->arg); break;
+        case OP_LOOP_VAR: loop_var(r, in->arg); break;
+        default: r->rc = CANDOR_ERROR_INTERNAL; break;
+        }
+    }
+    if (r->rc == CANDOR_OK)
+        r->rc = CANDOR_ERROR_INTERNAL; /* fell off the end: no HALT */
+    return false;
+}
+
+enum candor_status vm_run(struct vm *vm, const struct vm_env *env,
+                          uint32_t rule, bool *result)
+{
+    const struct rs_rule *ru = &env->rs->rules[rule];
+    struct run r;
+
+    if (ru->n_slots > vm->n_loops)
+        return CANDOR_ERROR_INTERNAL;
+    r.vm = vm;
+    r.env = env;
+    r.code = env->rs->code + ru->code_start;
+    r.len = ru->code_len;
+    r.sp = 0;
+    r.rc = CANDOR_OK;
+    *result = execute(&r);
+    return r.rc;
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line `N passed, N failed`.
+#
+# Each suite is a command that prints its own `N passed, N failed` line last;
+# this script adds them up. A suite that crashes or prints no such line
+# counts as one failure. Suites:
+#   unit      the C unit tests (tests/unit, tests/harness.c)
+#   cases     data-driven case files (tests/cases), checked against yara too
+#   cli       the command, side by side with yara (tests/cli)
+#   diff      seeded random rules and inputs, candor against yara (tests/diff)
+#   fuzz      every fuzz corpus replayed (tests/fuzz/corpus)
+#   san       unit, cases and fuzz replay again under ASan+UBSan
+# SUITES="unit cases" limits the run; CI=true turns skips into failures.
+set -u
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+SUITES=${SUITES:-unit cases cli diff fuzz san}
+total_pass=0
+total_fail=0
+log_dir=tests/work/logs
+mkdir -p "$log_dir"
+
+# run_suite NAME COMMAND...: runs it, echoes its output, adds its counts.
+run_suite() {
+    local name=$1 log="$log_dir/$1.log" line pass fail
+    shift
+    echo "== $name: $*"
+    "$@" >"$log" 2>&1
+    local rc=$?
+    grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 40
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$name: no result line (exit $rc)"
+        total_fail=$((total_fail + 1))
+        return
+    fi
+    pass=${line%% passed*}
+    fail=${line#*passed, }
+    fail=${fail%% failed*}
+    if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+        fail=1 # a suite that failed must not count as clean
+    fi
+    echo "$name: $line"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+}
+
+replay_corpora() {
+    local dir=$1 n=0 bin target corpus
+    for bin in "$dir"/fuzz/fuzz_*-replay; do
+        [ -x "$bin" ] || continue
+        target=$(basename "$bin" -replay)
+        corpus=tests/fuzz/corpus/${target#fuzz_}
+        if [ -d "$corpus" ]; then
+            "$bin" "$corpus" || return 1
+            n=$((n + 1))
+        fi
+    done
+    echo "$n passed, 0 failed"
+}
+
+for suite in $SUITES; do
+    case $suite in
+    unit) run_suite unit "$BUILD/unit-tests" ;;
+    cases) run_suite cases python3 tests/cases/run.py --candor "$BUILD/candor" ;;
+    cli)
+        if [ -f tests/cli/run.sh ]; then
+            run_suite cli env CANDOR="$BUILD/candor" bash tests/cli/run.sh
+        fi ;;
+    diff)
+        if [ -f tests/diff/difftest.py ]; then
+            run_suite diff python3 tests/diff/difftest.py --candor "$BUILD/candor"
+        fi ;;
+    fuzz) run_suite fuzz replay_corpora "$BUILD" ;;
+    san)
+        echo "== san: building with ASan+UBSan"
+        if make -s SANITIZE=address,undefined BUILD=build-san build-san/candor \
+            build-san/unit-tests fuzz-build-replay >"$log_dir/san-build.log" 2>&1; then
+            export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+            export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+            run_suite san-unit build-san/unit-tests
+            run_suite san-cases python3 tests/cases/run.py --candor build-san/candor --no-reference
+            run_suite san-fuzz replay_corpora build-san
+        else
+            tail -n 30 "$log_dir/san-build.log"
+            echo "san: build failed"
+            total_fail=$((total_fail + 1))
+        fi ;;
+    *) echo "unknown suite $suite"; total_fail=$((total_fail + 1)) ;;
+    esac
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
