@@ -4,6 +4,7 @@
 # Each suite is a command that prints its own `N passed, N failed` line last;
 # this script adds them up. A suite that crashes or prints no such line
 # counts as one failure. Suites:
+#   layers    includes point down the stack (scripts/check-layers.sh)
 #   unit      the C unit tests (tests/unit, tests/harness.c)
 #   cases     data-driven case files (tests/cases), checked against yara too
 #   cli       the command, side by side with yara (tests/cli)
@@ -15,7 +16,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
-SUITES=${SUITES:-unit cases cli diff fuzz san}
+SUITES=${SUITES:-layers unit cases cli diff fuzz san}
 total_pass=0
 total_fail=0
 log_dir=tests/work/logs
@@ -62,6 +63,7 @@ replay_corpora() {
 
 for suite in $SUITES; do
     case $suite in
+    layers) run_suite layers bash scripts/check-layers.sh ;;
     unit) run_suite unit "$BUILD/unit-tests" ;;
     cases) run_suite cases python3 tests/cases/run.py --candor "$BUILD/candor" ;;
     cli)
