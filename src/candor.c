@@ -377,7 +377,7 @@ enum candor_string_kind candor_string_kind(const struct candor_string *s)
 
 bool candor_string_is_private(const struct candor_string *s)
 {
-    return s->rs->strings[s->index].is_private != 0;
+    return (s->rs->strings[s->index].flags & RS_STRING_PRIVATE) != 0;
 }
 
 /* ---- Scanner ---------------------------------------------------------- */

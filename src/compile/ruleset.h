@@ -96,11 +96,17 @@ struct rs_rule {
     uint32_t file, line;          /* where it was defined */
 };
 
+/* rs_string.flags */
+#define RS_STRING_PRIVATE 0x1u
+/* A condition reads more than whether the string matched (#, @, !, at,
+ * in): its every match is needed even when nobody prints them. */
+#define RS_STRING_NEEDS_ALL 0x2u
+
 struct rs_string {
     uint32_t rule;
     uint32_t name;                /* string-table offset of "$id" */
     uint32_t kind;                /* enum candor_string_kind */
-    uint32_t is_private;
+    uint32_t flags;               /* RS_STRING_* */
 };
 
 struct rs_meta {

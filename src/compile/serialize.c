@@ -206,7 +206,7 @@ enum candor_status ruleset_validate(const struct ruleset *rs)
     for (uint32_t i = 0; i < rs->n_strings; i++) {
         const struct rs_string *s = &rs->strings[i];
         if (!str_ok(rs, s->name) || s->kind > CANDOR_STRING_REGEX ||
-            s->is_private > 1 || s->rule >= rs->n_rules)
+            (s->flags & ~(RS_STRING_PRIVATE | RS_STRING_NEEDS_ALL)) != 0 || s->rule >= rs->n_rules)
             return CANDOR_ERROR_FORMAT;
     }
     for (uint32_t i = 0; i < rs->n_metas; i++) {
