@@ -41,9 +41,34 @@ struct re_node {
     bool hex_jump;           /* REPEAT made from a hex jump */
     uint32_t min, max;       /* REPEAT */
     uint32_t cls[8];         /* CLASS: bit b set when byte b is in it */
+    bool dot;                /* CLASS or ANY written as '.' (yara treats a
+                                dot apart from an explicit class) */
     struct re_node **kids;
     uint32_t n_kids;
 };
+
+/* Limits that keep hostile input cheap (yara has no such limits; its own
+ * lexer buffer bounds what it accepts to roughly the same). */
+#define RE_MAX_DEPTH 1000        /* nested groups or alternatives */
+#define RE_MAX_REPEAT 32767      /* yara's bound on {n,m} in regexes */
+#define RE_MAX_JUMP 2147483647u  /* yara stores hex jumps in an int */
+#define RE_MAX_HEX_ALT_JUMP 200  /* longest jump allowed inside ( | ) */
+
+static inline bool re_class_has(const struct re_node *n, uint8_t b)
+{
+    return (n->cls[b >> 5] >> (b & 31)) & 1u;
+}
+
+static inline void re_class_add(struct re_node *n, uint8_t b)
+{
+    n->cls[b >> 5] |= 1u << (b & 31);
+}
+
+/* Number of bytes in a CLASS. */
+unsigned re_class_count(const struct re_node *n);
+
+/* A zeroed node of the given kind in a; NULL when out of memory. */
+struct re_node *re_node_new(struct arena *a, enum re_kind kind);
 
 /*
  * Parse the body of a hex string (the text between the braces) or of a
