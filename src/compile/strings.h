@@ -14,9 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "candor.h"
 #include "match/match.h"
 #include "rules/ast.h"
+#include "rules/re.h"
 
 struct strings_result {
     bool slow;         /* yara would warn "may slow down scanning" */
@@ -31,5 +33,13 @@ enum candor_status strings_add(struct match_builder *b, uint32_t string_id,
                                const struct ast_string *s,
                                struct strings_result *res, char *err,
                                size_t err_len);
+
+/*
+ * The PCRE2 text of a regex tree for the `matches` operator (no wide form,
+ * no fullword): out is initialised here and owned by the caller (buf_fini).
+ * Compile it with match_regex_new, passing MATCH_NOCASE for /i.
+ */
+enum candor_status strings_regex_pcre(const struct re_node *re,
+                                      struct buf *out);
 
 #endif

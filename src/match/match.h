@@ -48,9 +48,73 @@ struct match_scan_opts {
     uint64_t deadline_ns;       /* CLOCK_MONOTONIC; 0: none */
 };
 
+/*
+ * yara's scan limit: a regex match extends at most this far forward from
+ * the fixed substring (atom) that found it and starts at most this far
+ * before it. Hex strings are not limited (yara chains their pieces).
+ */
+#define MATCH_SCAN_LIMIT 4096u
+
+/* Pattern flags. */
+#define MATCH_NOCASE 0x01u   /* ASCII case-insensitive */
+#define MATCH_FULLWORD 0x02u /* literal: no alphanumeric neighbour */
+#define MATCH_WIDE 0x04u     /* literal fullword: neighbours are 2-byte chars */
+#define MATCH_HEX 0x08u      /* regex: a hex string, no MATCH_SCAN_LIMIT */
+
+/*
+ * A fixed byte string that vectorscan looks for, and where the match
+ * starts relative to it: atom_start - before_max <= match start <=
+ * atom_start - before_min. before_max is capped at MATCH_SCAN_LIMIT for
+ * regexes (yara's backward limit); strings.c only gives hex strings atoms
+ * whose before_max is at most MATCH_MAX_BEFORE.
+ */
+struct match_atom {
+    const uint8_t *bytes;
+    uint32_t len;
+    bool nocase;
+    uint32_t before_min, before_max;
+};
+
+#define MATCH_MAX_BEFORE 65536u
+#define MATCH_MAX_ATOM 256u       /* longest atom */
+
 enum candor_status match_builder_new(uint32_t n_strings,
                                      struct match_builder **out);
 void match_builder_free(struct match_builder *b);
+
+/*
+ * The three kinds of pattern. Each belongs to the rule string string_id and
+ * is one form of it (ascii, wide, one xor key, one base64 shift...); a
+ * string's matches are the union of its forms', one per offset (the form
+ * added first wins at an equal offset, as ascii before wide in yara).
+ *
+ * A literal is the bytes themselves (already xored: key is recorded in its
+ * matches); vectorscan looks for bytes[atom_off, atom_off + atom_len).
+ * A masked pattern matches b where (b[i] & mask[i]) == bytes[i]; its atom
+ * must lie where mask is 0xff. A regex is PCRE2 text (compiled here; an
+ * error comes back as CANDOR_ERROR_SYNTAX with PCRE2's message in err);
+ * without atoms it is searched at every offset. Inputs are copied.
+ */
+enum candor_status match_builder_add_literal(struct match_builder *b,
+                                             uint32_t string_id,
+                                             const uint8_t *bytes,
+                                             uint32_t len, unsigned flags,
+                                             uint8_t xor_key,
+                                             uint32_t atom_off,
+                                             uint32_t atom_len);
+enum candor_status match_builder_add_masked(struct match_builder *b,
+                                            uint32_t string_id,
+                                            const uint8_t *bytes,
+                                            const uint8_t *mask, uint32_t len,
+                                            unsigned flags, uint32_t atom_off,
+                                            uint32_t atom_len);
+enum candor_status match_builder_add_regex(struct match_builder *b,
+                                           uint32_t string_id,
+                                           const char *pattern, size_t len,
+                                           unsigned flags,
+                                           const struct match_atom *atoms,
+                                           uint32_t n_atoms, char *err,
+                                           size_t err_len);
 /* The builder is consumed (freed) whether or not building succeeds. */
 enum candor_status match_builder_build(struct match_builder *b,
                                        struct match_db **out);
@@ -83,5 +147,39 @@ enum candor_status match_scan(const struct match_db *db,
                               size_t len, const struct match_scan_opts *opts);
 const struct match_list *match_scratch_list(const struct match_scratch *s,
                                             uint32_t string_id);
+
+/*
+ * Bytes per vectorscan call (0: the most vectorscan takes, just under
+ * 4 GiB). Longer data is scanned in overlapping pieces; tests make the
+ * pieces small to exercise the joins.
+ */
+void match_scratch_set_piece_size(struct match_scratch *s, uint64_t n);
+
+/* Counters of the last scan, for statistics and tests. */
+struct match_stats {
+    uint64_t atom_hits;      /* vectorscan reports */
+    uint64_t verifications;  /* exact checks and PCRE2 runs */
+    uint64_t limit_hits;     /* PCRE2 runs stopped by the match limit:
+                                treated as "no match there" */
+};
+void match_scratch_stats(const struct match_scratch *s,
+                         struct match_stats *out);
+
+/*
+ * A single regex for the `matches` operator: PCRE2 text (as strings.c
+ * makes it), searched anywhere in a subject. Immutable once made; search
+ * uses the scratch of the calling thread.
+ */
+struct match_regex;
+enum candor_status match_regex_new(const char *pattern, size_t len,
+                                   unsigned flags, struct match_regex **out,
+                                   char *err, size_t err_len);
+void match_regex_free(struct match_regex *re);
+/* *found is true when re matches somewhere in data. A search stopped by
+ * PCRE2's limits counts as no match (and as a limit hit in the stats). */
+enum candor_status match_regex_search(const struct match_regex *re,
+                                      struct match_scratch *s,
+                                      const uint8_t *data, size_t len,
+                                      bool *found);
 
 #endif

@@ -1,0 +1,603 @@
+/*
+ * scan.c - one pass of vectorscan over the data, exact checks at its hits.
+ *
+ * vectorscan reports where an atom ends. A literal or masked form is
+ * checked there at once (a comparison) and its match appended to the
+ * string's list. A regex form instead records the window of possible match
+ * starts the hit implies; windows are merged per form and handed to PCRE2
+ * in batches (when many are pending, and at the end), which finds every
+ * start in them whose preferred match is not empty. Regex forms without
+ * atoms are searched at every offset after the vectorscan pass. Lists are
+ * sorted (stably: the first form to report an offset keeps it) and
+ * de-duplicated at the end.
+ *
+ * Data longer than one vectorscan call (just under 4 GiB, or the piece
+ * size a test sets) is scanned in pieces that overlap by the longest atom
+ * less one byte; a hit is taken only in the first piece where it ends
+ * past the previous piece's end, so none is lost or reported twice.
+ * Verification always sees the whole data.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "match/match_int.h"
+
+#define ST_TOUCHED 0x1u
+#define ST_UNSORTED 0x2u
+#define ST_DONE 0x4u
+
+#define WINDOW_BATCH 4096u      /* pending windows before PCRE2 runs */
+#define SEARCH_CHUNK 4096u      /* start positions per PCRE2 search */
+#define MAX_PIECE 0xffff0000u   /* below vectorscan's unsigned length */
+#define KEEP_LIST_CAP 65536u    /* bigger lists are freed between scans */
+
+struct window {
+    uint32_t form;
+    uint64_t lo, hi; /* possible match starts */
+};
+
+struct match_scratch {
+    const struct match_db *db;
+    hs_scratch_t *hs;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    pcre2_jit_stack *jit;
+    struct match_list *lists;     /* per string */
+    uint8_t *state;               /* per string: ST_* */
+    uint32_t *touched;            /* strings with state != 0 */
+    uint32_t n_touched;
+    uint32_t *form_last;          /* per form: 1 + its newest window */
+    struct window *win;
+    size_t n_win, cap_win;
+    struct match *tmp;            /* merge-sort buffer */
+    size_t cap_tmp;
+    uint64_t piece_size;
+    struct match_stats stats;
+    /* The scan in progress. */
+    const uint8_t *data;
+    size_t len;
+    const struct match_scan_opts *opts;
+    uint32_t max_per_string;
+    uint64_t base;                /* data offset of the current piece */
+    uint64_t accept_after;        /* hits ending at or before: seen */
+    enum candor_status status;
+    uint32_t ticks;
+};
+
+static const struct match_list empty_list;
+
+enum candor_status match_scratch_new(const struct match_db *db,
+                                     struct match_scratch **out)
+{
+    struct match_scratch *s = mem_calloc(1, sizeof(*s));
+    uint32_t ns = db->n_strings ? db->n_strings : 1;
+    uint32_t nf = db->n_forms ? db->n_forms : 1;
+
+    if (s == NULL)
+        return CANDOR_ERROR_NOMEM;
+    s->db = db;
+    s->lists = mem_calloc(ns, sizeof(*s->lists));
+    s->state = mem_calloc(ns, 1);
+    s->touched = mem_calloc(ns, sizeof(*s->touched));
+    s->form_last = mem_calloc(nf, sizeof(*s->form_last));
+    s->md = pcre2_match_data_create(1, NULL);
+    s->mc = pcre2_match_context_create(NULL);
+    s->jit = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, NULL);
+    if (s->lists == NULL || s->state == NULL || s->touched == NULL ||
+        s->form_last == NULL || s->md == NULL || s->mc == NULL ||
+        s->jit == NULL ||
+        (db->hs != NULL && hs_alloc_scratch(db->hs, &s->hs) != HS_SUCCESS)) {
+        match_scratch_free(s);
+        return CANDOR_ERROR_NOMEM;
+    }
+    pcre2_set_match_limit(s->mc, MATCH_PCRE_MATCH_LIMIT);
+    pcre2_set_depth_limit(s->mc, MATCH_PCRE_DEPTH_LIMIT);
+    pcre2_set_heap_limit(s->mc, MATCH_PCRE_HEAP_LIMIT_KB);
+    pcre2_jit_stack_assign(s->mc, NULL, s->jit);
+    *out = s;
+    return CANDOR_OK;
+}
+
+void match_scratch_free(struct match_scratch *s)
+{
+    if (s == NULL)
+        return;
+    if (s->lists != NULL)
+        for (uint32_t i = 0; i < s->db->n_strings; i++)
+            mem_free(s->lists[i].m);
+    mem_free(s->lists);
+    mem_free(s->state);
+    mem_free(s->touched);
+    mem_free(s->form_last);
+    mem_free(s->win);
+    mem_free(s->tmp);
+    if (s->hs != NULL)
+        hs_free_scratch(s->hs);
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mc);
+    pcre2_jit_stack_free(s->jit);
+    mem_free(s);
+}
+
+void match_scratch_set_piece_size(struct match_scratch *s, uint64_t n)
+{
+    s->piece_size = n;
+}
+
+const struct match_list *match_scratch_list(const struct match_scratch *s,
+                                            uint32_t string_id)
+{
+    if (string_id >= s->db->n_strings)
+        return &empty_list;
+    return &s->lists[string_id];
+}
+
+void match_scratch_stats(const struct match_scratch *s,
+                         struct match_stats *out)
+{
+    *out = s->stats;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* True (and the status set) once the deadline has passed. */
+static bool timed_out(struct match_scratch *s)
+{
+    if (s->opts->deadline_ns != 0 && now_ns() >= s->opts->deadline_ns) {
+        s->status = CANDOR_ERROR_TIMEOUT;
+        return true;
+    }
+    return false;
+}
+
+static void touch(struct match_scratch *s, uint32_t sid)
+{
+    if (!(s->state[sid] & ST_TOUCHED)) {
+        s->state[sid] |= ST_TOUCHED;
+        s->touched[s->n_touched++] = sid;
+    }
+}
+
+static void add_match(struct match_scratch *s, uint32_t sid, uint64_t off,
+                      uint64_t len, uint8_t key)
+{
+    struct match_list *l = &s->lists[sid];
+    struct match *m;
+
+    if (len == 0 || len > UINT32_MAX)
+        return;
+    touch(s, sid);
+    if (s->state[sid] & ST_DONE)
+        return;
+    if (l->n > 0) {
+        uint64_t last = l->m[l->n - 1].offset;
+        if (last == off)
+            return;
+        if (last > off)
+            s->state[sid] |= ST_UNSORTED;
+    }
+    if (l->n >= s->max_per_string) {
+        l->overflow = true;
+        s->state[sid] |= ST_DONE;
+        return;
+    }
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 16;
+        if (cap > s->max_per_string || cap < l->cap)
+            cap = s->max_per_string;
+        m = mem_realloc_array(l->m, cap, sizeof(*m));
+        if (m == NULL) {
+            s->status = CANDOR_ERROR_NOMEM;
+            return;
+        }
+        l->m = m;
+        l->cap = cap;
+    }
+    m = &l->m[l->n++];
+    m->offset = off;
+    m->len = (uint32_t)len;
+    m->xor_key = key;
+    if (s->opts->fast)
+        s->state[sid] |= ST_DONE;
+}
+
+static bool is_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
+/* yara's fullword: for wide strings a neighbour is an alnum byte next to
+ * a zero byte on the side away from the match. */
+static bool fullword_ok(const struct match_scratch *s, uint64_t start,
+                        uint64_t len, bool wide)
+{
+    const uint8_t *d = s->data;
+    uint64_t end = start + len;
+
+    if (wide)
+        return !(start >= 2 && is_alnum(d[start - 2]) && d[start - 1] == 0) &&
+               !(end + 1 < s->len && is_alnum(d[end]) && d[end + 1] == 0);
+    return !(start >= 1 && is_alnum(d[start - 1])) &&
+           !(end < s->len && is_alnum(d[end]));
+}
+
+static uint8_t lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+}
+
+static bool verify_literal(const struct match_scratch *s,
+                           const struct form *f, const struct atom *a,
+                           uint64_t start)
+{
+    const uint8_t *p = s->data + start, *q = s->db->blob + f->off;
+
+    if (f->len > s->len - start)
+        return false;
+    if (f->len != a->len) {
+        if (f->flags & MATCH_NOCASE) {
+            for (uint32_t i = 0; i < f->len; i++)
+                if (lower(p[i]) != lower(q[i]))
+                    return false;
+        } else if (memcmp(p, q, f->len) != 0) {
+            return false;
+        }
+    }
+    return !(f->flags & MATCH_FULLWORD) ||
+           fullword_ok(s, start, f->len, (f->flags & MATCH_WIDE) != 0);
+}
+
+static bool verify_masked(const struct match_scratch *s, const struct form *f,
+                          uint64_t start)
+{
+    const uint8_t *p = s->data + start, *q = s->db->blob + f->off;
+    const uint8_t *mask = q + f->len;
+
+    if (f->len > s->len - start)
+        return false;
+    for (uint32_t i = 0; i < f->len; i++)
+        if ((p[i] & mask[i]) != q[i])
+            return false;
+    return true;
+}
+
+/*
+ * Runs a PCRE2 search of form code over data[0, end) from start, taking
+ * only match starts up to limit. 1: a match at [*ms, *me); 0: none; -1: a
+ * PCRE2 limit stopped it (counted, and taken as no match).
+ */
+static int run_pcre(struct match_scratch *s, const pcre2_code *code,
+                    uint64_t end, uint64_t start, uint32_t options,
+                    uint64_t limit, uint64_t *ms, uint64_t *me)
+{
+    int rc;
+
+    s->stats.verifications++;
+    if ((s->stats.verifications & 63) == 0 && timed_out(s))
+        return 0;
+    pcre2_set_offset_limit(s->mc, limit);
+    if (end < s->len)
+        options |= PCRE2_NOTEOL;
+    rc = pcre2_match(code, s->data, end, start, options, s->md, s->mc);
+    if (rc >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+        *ms = ov[0];
+        *me = ov[1];
+        return 1;
+    }
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    s->stats.limit_hits++;
+    return -1;
+}
+
+/*
+ * Confirms the match PCRE2 found at *ms: when the form can match empty
+ * the search ran with NOTEMPTY, so the preferred (anchored) match is
+ * redone; a regex match longer than yara's scan limit is redone on a
+ * subject cut there. False when no non-empty match starts at *ms.
+ */
+static bool settle(struct match_scratch *s, const struct form *f,
+                   const pcre2_code *code, uint64_t end, uint64_t ms,
+                   uint64_t *me)
+{
+    uint64_t a, e;
+
+    if (f->can_be_empty) {
+        if (run_pcre(s, code, end, ms, PCRE2_ANCHORED, ms, &a, &e) <= 0 ||
+            e == ms)
+            return false;
+        *me = e;
+    }
+    if (!(f->flags & MATCH_HEX) && *me - ms > f->max_len) {
+        uint64_t cut = ms + f->max_len;
+        if (run_pcre(s, code, cut, ms, PCRE2_ANCHORED, ms, &a, &e) <= 0 ||
+            e == ms)
+            return false;
+        *me = e;
+    }
+    return true;
+}
+
+/* Records every match of regex form fi that starts in [lo, hi]. */
+static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
+                         uint64_t hi)
+{
+    const struct form *f = &s->db->forms[fi];
+    const pcre2_code *code = s->db->codes[fi];
+    uint64_t pos = lo;
+
+    if (hi >= s->len)
+        hi = s->len - 1;
+    while (pos <= hi && s->status == CANDOR_OK) {
+        uint64_t chunk_hi = hi - pos > SEARCH_CHUNK ? pos + SEARCH_CHUNK : hi;
+        uint64_t end = s->len, ms, me;
+        uint32_t options = pos == chunk_hi ? PCRE2_ANCHORED : 0;
+        int r;
+
+        if (s->state[f->string_id] & ST_DONE)
+            return;
+        if (!(f->flags & MATCH_HEX) && s->len - chunk_hi > f->max_len + 2ull)
+            end = chunk_hi + f->max_len + 2;
+        if (f->can_be_empty)
+            options |= PCRE2_NOTEMPTY;
+        r = run_pcre(s, code, end, pos, options, chunk_hi, &ms, &me);
+        if (r <= 0) {
+            pos = chunk_hi + 1;
+            continue;
+        }
+        if (settle(s, f, code, end, ms, &me))
+            add_match(s, f->string_id, ms, me - ms, f->xor_key);
+        pos = ms + 1;
+    }
+}
+
+static int cmp_window(const void *pa, const void *pb)
+{
+    const struct window *a = pa, *b = pb;
+
+    if (a->form != b->form)
+        return a->form < b->form ? -1 : 1;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* Verifies the pending windows, merged per form, in form order. */
+static void run_windows(struct match_scratch *s)
+{
+    size_t i = 0;
+
+    if (s->n_win > 1)
+        qsort(s->win, s->n_win, sizeof(*s->win), cmp_window);
+    while (i < s->n_win && s->status == CANDOR_OK) {
+        uint32_t form = s->win[i].form;
+        uint64_t lo = s->win[i].lo, hi = s->win[i].hi;
+        size_t j = i + 1;
+
+        while (j < s->n_win && s->win[j].form == form &&
+               s->win[j].lo <= hi + 1) {
+            if (s->win[j].hi > hi)
+                hi = s->win[j].hi;
+            j++;
+        }
+        search_range(s, form, lo, hi);
+        i = j;
+    }
+    for (i = 0; i < s->n_win; i++)
+        s->form_last[s->win[i].form] = 0;
+    s->n_win = 0;
+}
+
+static void add_window(struct match_scratch *s, const struct link *l,
+                       uint64_t astart)
+{
+    uint64_t hi = astart - l->before_min;
+    uint64_t lo = astart >= l->before_max ? astart - l->before_max : 0;
+    uint32_t last = s->form_last[l->form];
+    struct window *w;
+
+    if (last != 0) {
+        w = &s->win[last - 1];
+        if (w->lo <= lo && lo <= w->hi + 1) {
+            if (hi > w->hi)
+                w->hi = hi;
+            return;
+        }
+    }
+    if (s->n_win == s->cap_win) {
+        size_t cap = s->cap_win ? s->cap_win * 2 : 256;
+        w = mem_realloc_array(s->win, cap, sizeof(*w));
+        if (w == NULL) {
+            s->status = CANDOR_ERROR_NOMEM;
+            return;
+        }
+        s->win = w;
+        s->cap_win = cap;
+    }
+    w = &s->win[s->n_win++];
+    w->form = l->form;
+    w->lo = lo;
+    w->hi = hi;
+    s->form_last[l->form] = (uint32_t)s->n_win;
+    if (s->n_win >= WINDOW_BATCH)
+        run_windows(s);
+}
+
+static int on_atom(unsigned int id, unsigned long long from,
+                   unsigned long long to, unsigned int flags, void *ctx)
+{
+    struct match_scratch *s = ctx;
+    const struct match_db *db = s->db;
+    const struct atom *a;
+    uint64_t end = s->base + to, astart;
+
+    (void)from;
+    (void)flags;
+    if (end <= s->accept_after || id >= db->n_atoms)
+        return 0;
+    a = &db->atoms[id];
+    if (end < a->len)
+        return 0;
+    astart = end - a->len;
+    s->stats.atom_hits++;
+    if ((++s->ticks & 1023) == 0 && timed_out(s))
+        return 1;
+    for (uint32_t i = 0; i < a->n_links; i++) {
+        const struct link *l = &db->links[a->first_link + i];
+        const struct form *f = &db->forms[l->form];
+        uint64_t start;
+
+        if ((s->state[f->string_id] & ST_DONE) || astart < l->before_min)
+            continue;
+        start = astart - l->before_min;
+        switch (f->kind) {
+        case FORM_LITERAL:
+            s->stats.verifications++;
+            if (verify_literal(s, f, a, start))
+                add_match(s, f->string_id, start, f->len, f->xor_key);
+            break;
+        case FORM_MASKED:
+            s->stats.verifications++;
+            if (verify_masked(s, f, start))
+                add_match(s, f->string_id, start, f->len, 0);
+            break;
+        default:
+            add_window(s, l, astart);
+            break;
+        }
+        if (s->status != CANDOR_OK)
+            return 1;
+    }
+    return 0;
+}
+
+/* The vectorscan pass, in pieces when the data is long. */
+static void scan_atoms(struct match_scratch *s)
+{
+    uint64_t piece = s->piece_size ? s->piece_size : MAX_PIECE;
+    uint64_t overlap = s->db->max_atom_len - 1, start = 0;
+
+    if (piece > MAX_PIECE)
+        piece = MAX_PIECE;
+    if (piece <= overlap)
+        piece = overlap + 1;
+    s->accept_after = 0;
+    while (s->status == CANDOR_OK && start < s->len) {
+        uint64_t end = s->len - start > piece ? start + piece : s->len;
+        hs_error_t err;
+
+        s->base = start;
+        err = hs_scan(s->db->hs, (const char *)s->data + start,
+                      (unsigned int)(end - start), 0, s->hs, on_atom, s);
+        if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED &&
+            s->status == CANDOR_OK)
+            s->status = CANDOR_ERROR_INTERNAL;
+        if (end == s->len || timed_out(s))
+            break;
+        s->accept_after = end;
+        start = end - overlap;
+    }
+}
+
+/* Stable bottom-up merge sort by offset, then one match per offset. */
+static void sort_list(struct match_scratch *s, struct match_list *l)
+{
+    struct match *a = l->m, *b;
+    uint32_t n = l->n, k = 0;
+
+    if (s->cap_tmp < n) {
+        b = mem_realloc_array(s->tmp, n, sizeof(*b));
+        if (b == NULL) {
+            s->status = CANDOR_ERROR_NOMEM;
+            return;
+        }
+        s->tmp = b;
+        s->cap_tmp = n;
+    }
+    b = s->tmp;
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = mid + width < n ? mid + width : n;
+            uint32_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                b[o++] = a[j].offset < a[i].offset ? a[j++] : a[i++];
+            while (i < mid)
+                b[o++] = a[i++];
+            while (j < hi)
+                b[o++] = a[j++];
+        }
+        struct match *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != l->m)
+        memcpy(l->m, a, (size_t)n * sizeof(*a));
+    for (uint32_t i = 0; i < n; i++)
+        if (k == 0 || l->m[k - 1].offset != l->m[i].offset)
+            l->m[k++] = l->m[i];
+    l->n = k;
+}
+
+static void reset(struct match_scratch *s)
+{
+    for (uint32_t i = 0; i < s->n_touched; i++) {
+        struct match_list *l = &s->lists[s->touched[i]];
+        if (l->cap > KEEP_LIST_CAP) {
+            mem_free(l->m);
+            l->m = NULL;
+            l->cap = 0;
+        }
+        l->n = 0;
+        l->overflow = false;
+        s->state[s->touched[i]] = 0;
+    }
+    s->n_touched = 0;
+    for (size_t i = 0; i < s->n_win; i++)
+        s->form_last[s->win[i].form] = 0;
+    s->n_win = 0;
+    memset(&s->stats, 0, sizeof(s->stats));
+    s->status = CANDOR_OK;
+    s->ticks = 0;
+}
+
+enum candor_status match_scan(const struct match_db *db,
+                              struct match_scratch *s, const uint8_t *data,
+                              size_t len, const struct match_scan_opts *opts)
+{
+    if (s->db != db)
+        return CANDOR_ERROR_ARGUMENT;
+    reset(s);
+    s->data = data;
+    s->len = len;
+    s->opts = opts;
+    s->max_per_string = opts->max_per_string ? opts->max_per_string
+                                             : UINT32_MAX - 1;
+    if (len > 0 && db->hs != NULL)
+        scan_atoms(s);
+    if (s->status == CANDOR_OK)
+        run_windows(s);
+    for (uint32_t i = 0; i < db->n_scan_all && s->status == CANDOR_OK; i++)
+        if (len > 0)
+            search_range(s, db->scan_all[i], 0, len - 1);
+    for (uint32_t i = 0; i < s->n_touched && s->status == CANDOR_OK; i++)
+        if (s->state[s->touched[i]] & ST_UNSORTED)
+            sort_list(s, &s->lists[s->touched[i]]);
+    s->data = NULL;
+    return s->status;
+}
+
+void match_scratch_pcre(struct match_scratch *s, pcre2_match_data **md,
+                        pcre2_match_context **mc, struct match_stats **st)
+{
+    *md = s->md;
+    *mc = s->mc;
+    *st = &s->stats;
+}
