@@ -1,7 +1,11 @@
 /* ruleset.c - the compiled rule set's derived parts and its lifetime. */
 #include "compile/ruleset.h"
 
+#include "base/arena.h"
+#include "base/buf.h"
 #include "base/mem.h"
+#include "compile/strings.h"
+#include "rules/re.h"
 
 static const char *const opcode_names[] = {
 #define OPCODE(name, text, operands) text,
@@ -14,8 +18,45 @@ const char *ruleset_opcode_name(unsigned op)
     return op < OP_COUNT ? opcode_names[op] : "?";
 }
 
+/* Compiles the regex of a `matches` operator from its YARA source. */
+static enum candor_status compile_regex(const struct ruleset *rs,
+                                        const struct rs_regex *r,
+                                        struct match_regex **out)
+{
+    struct arena a;
+    struct re_node *tree;
+    struct buf text;
+    char err[256];
+    enum candor_status rc = CANDOR_ERROR_FORMAT;
+
+    arena_init(&a, 4096);
+    if (re_parse_regex(&a, (const uint8_t *)ruleset_str(rs, r->pattern),
+                       r->len, r->flags, &tree, err, sizeof(err))) {
+        rc = strings_regex_pcre(tree, &text);
+        if (rc == CANDOR_OK)
+            rc = match_regex_new((const char *)text.data, text.len,
+                                 (r->flags & RE_FLAG_NOCASE) ? MATCH_NOCASE
+                                                             : 0,
+                                 out, err, sizeof(err));
+        buf_fini(&text);
+    }
+    arena_fini(&a);
+    return rc == CANDOR_ERROR_SYNTAX ? CANDOR_ERROR_FORMAT : rc;
+}
+
 enum candor_status ruleset_finish(struct ruleset *rs)
 {
+    enum candor_status rc;
+
+    rs->compiled_regexes =
+        mem_calloc(rs->n_regexes, sizeof(*rs->compiled_regexes));
+    if (rs->compiled_regexes == NULL)
+        return CANDOR_ERROR_NOMEM;
+    for (uint32_t i = 0; i < rs->n_regexes; i++) {
+        rc = compile_regex(rs, &rs->regexes[i], &rs->compiled_regexes[i]);
+        if (rc != CANDOR_OK)
+            return rc;
+    }
     rs->h_rules = mem_calloc(rs->n_rules, sizeof(*rs->h_rules));
     rs->h_strings = mem_calloc(rs->n_strings, sizeof(*rs->h_strings));
     rs->h_metas = mem_calloc(rs->n_metas, sizeof(*rs->h_metas));
@@ -46,6 +87,9 @@ void ruleset_free(struct ruleset *rs)
     if (rs == NULL)
         return;
     match_db_free(rs->db);
+    for (uint32_t i = 0; rs->compiled_regexes != NULL && i < rs->n_regexes;
+         i++)
+        match_regex_free(rs->compiled_regexes[i]);
     mem_free(rs->compiled_regexes);
     mem_free(rs->h_rules);
     mem_free(rs->h_strings);

@@ -312,6 +312,20 @@ static void compare_strings(struct run *r, enum cmp_kind k)
     push_int(r, res);
 }
 
+static void matches(struct run *r, uint32_t regex)
+{
+    struct vm_value s = pop(r);
+    bool found = false;
+
+    if (s.type != V_STR) {
+        push_undef(r);
+        return;
+    }
+    r->rc = match_regex_search(r->env->rs->compiled_regexes[regex],
+                               r->env->matches, s.u.s, s.len, &found);
+    push_int(r, found);
+}
+
 /* ---- Data and strings --------------------------------------------------- */
 
 static void read_int(struct run *r, uint32_t how)
@@ -676,7 +690,7 @@ static bool execute(struct run *r)
             compare_numbers(r, (enum vm_opcode)in->op, (enum cmp_kind)in->arg);
             break;
         case OP_CMP_S: compare_strings(r, (enum cmp_kind)in->arg); break;
-        case OP_MATCHES: pop(r); push_undef(r); break; /* TODO: regexes */
+        case OP_MATCHES: matches(r, in->arg); break;
         case OP_READ_INT: read_int(r, in->arg); break;
         case OP_STR_FOUND: case OP_STR_COUNT: case OP_STR_COUNT_IN:
         case OP_STR_OFFSET: case OP_STR_LENGTH: case OP_STR_AT:

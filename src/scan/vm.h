@@ -34,7 +34,7 @@ struct vm_env {
     const struct ruleset *rs;
     const uint8_t *data;
     uint64_t size;
-    const struct match_scratch *matches;
+    struct match_scratch *matches;   /* match lists; PCRE2 scratch */
     const uint8_t *rule_results;     /* 0/1 per rule, earlier ones set */
     const struct vm_value *externals;
     uint64_t deadline_ns;            /* 0: none */
