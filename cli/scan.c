@@ -1,0 +1,503 @@
+/*
+ * scan.c - `candor scan`: load or compile the rules, then scan one file,
+ * a directory (with a thread pool) or the files of a list.
+ *
+ * Each worker thread owns a scanner and an output buffer; everything
+ * printed about one file is written as one block (output.h). The order of
+ * the checks before scanning is yara's, so that with several mistakes the
+ * same message comes first.
+ */
+#include "scan.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "candor.h"
+#include "compile.h"
+#include "define.h"
+#include "format.h"
+#include "key.h"
+#include "options.h"
+#include "output.h"
+#include "pool.h"
+#include "walk.h"
+
+#define MAX_THREADS 32       /* yara's limit, kept for scripts */
+#define STREAM_AT (1u << 20) /* a block this big is written as it grows */
+
+/* What every worker shares; read-only while scanning. */
+struct scan_env {
+    const struct options *o;
+    const struct candor_rules *rules;
+    struct define defines[ARGS_MAX_REPEAT]; /* -d, for compiled rules */
+    int n_defines;
+    struct output out;
+    bool name_counts; /* -c prints "FILE: N" (directories, lists) */
+};
+
+struct worker {
+    struct scan_env *env;
+    struct candor_scanner *scanner;
+    struct outbuf buf;
+    const char *path;     /* the file being scanned */
+    long long n_matching; /* matching rules so far, for -c and -l */
+    bool streaming;       /* holds the output lock for a long block */
+};
+
+static const char scan_usage[] =
+    "Usage: candor scan [OPTION]... [NAMESPACE:]RULES_FILE... FILE | DIR\n";
+
+/* yara's words for the errors a file's scan can end with. */
+static const char *scan_error(enum candor_status rc)
+{
+    switch (rc) {
+    case CANDOR_ERROR_IO: return "could not open file";
+    case CANDOR_ERROR_TIMEOUT: return "scanning timed out";
+    case CANDOR_ERROR_NOMEM: return "not enough memory";
+    default: return candor_status_str(rc);
+    }
+}
+
+/* Writes what has been gathered when it grew big, keeping the lock. */
+static void stream(struct worker *w)
+{
+    if (w->buf.len < STREAM_AT)
+        return;
+    if (!w->streaming) {
+        output_lock(&w->env->out);
+        w->streaming = true;
+    }
+    output_block(&w->env->out, &w->buf);
+}
+
+static void finish_block(struct worker *w)
+{
+    output_block(&w->env->out, &w->buf);
+    if (w->streaming) {
+        output_unlock(&w->env->out);
+        w->streaming = false;
+    }
+}
+
+static int on_rule(struct worker *w, bool matching,
+                   const struct candor_rule *rule)
+{
+    const struct options *o = w->env->o;
+
+    if (candor_rule_flags(rule) & CANDOR_RULE_PRIVATE)
+        return 0;
+    if (!o->count_only && matching != o->negate && format_selected(o, rule)) {
+        format_rule(&w->buf, o, w->scanner, rule, w->path);
+        stream(w);
+    }
+    if (!matching)
+        return 0;
+    w->n_matching++;
+    /* -l counts matching rules, shown or not, and ends the file's scan
+       (so with -n the rules after the limit are not reported either). */
+    return o->max_rules != 0 && w->n_matching >= o->max_rules;
+}
+
+static int on_event(void *ctx, enum candor_event ev,
+                    const struct candor_rule *rule,
+                    const struct candor_string *string)
+{
+    struct worker *w = ctx;
+
+    switch (ev) {
+    case CANDOR_EVENT_RULE_MATCHING: return on_rule(w, true, rule);
+    case CANDOR_EVENT_RULE_NOT_MATCHING: return on_rule(w, false, rule);
+    case CANDOR_EVENT_TOO_MANY_MATCHES:
+        output_warning(&w->env->out,
+                       "warning: rule \"%s\": too many matches for %s, "
+                       "results for this rule may be incorrect",
+                       candor_rule_name(rule), candor_string_name(string));
+        return 0;
+    case CANDOR_EVENT_SCAN_FINISHED: break;
+    }
+    return 0;
+}
+
+/*
+ * Makes w's scanner with the options' settings. CANDOR_ERROR_ARGUMENT
+ * means a -d value the compiled rules refuse (reported by the caller).
+ */
+static enum candor_status worker_init(struct worker *w, struct scan_env *env)
+{
+    const struct options *o = env->o;
+    enum candor_status rc;
+    unsigned flags = 0;
+
+    memset(w, 0, sizeof(*w));
+    w->env = env;
+    outbuf_init(&w->buf);
+    rc = candor_scanner_new(env->rules, &w->scanner);
+    if (rc == CANDOR_OK && w->scanner == NULL)
+        rc = CANDOR_ERROR_INTERNAL;
+    if (rc != CANDOR_OK)
+        return rc;
+    candor_scanner_set_callback(w->scanner, on_event, w);
+    if (o->fast)
+        flags |= CANDOR_SCAN_FAST;
+    if (o->negate)
+        flags |= CANDOR_SCAN_REPORT_NOT_MATCHING;
+    candor_scanner_set_flags(w->scanner, flags);
+    if (o->timeout > 0)
+        candor_scanner_set_timeout(w->scanner, o->timeout > UINT_MAX
+                                                   ? UINT_MAX
+                                                   : (unsigned)o->timeout);
+    for (int i = 0; i < env->n_defines && rc == CANDOR_OK; i++) {
+        if (env->defines[i].name[0] != '\0')
+            rc = define_in_scanner(&env->defines[i], w->scanner);
+    }
+    return rc;
+}
+
+static void worker_fini(struct worker *w)
+{
+    candor_scanner_free(w->scanner);
+    outbuf_fini(&w->buf);
+}
+
+/* Scans one file and prints its block, then its error if any. */
+static enum candor_status scan_one(struct worker *w, const char *path)
+{
+    const struct options *o = w->env->o;
+    enum candor_status rc;
+
+    w->path = path;
+    w->n_matching = 0;
+    outbuf_clear(&w->buf);
+    rc = candor_scanner_scan_file(w->scanner, path);
+    if (rc == CANDOR_ERROR_CALLBACK) /* stopped by -l */
+        rc = CANDOR_OK;
+    if (o->count_only && w->env->name_counts)
+        outbuf_printf(&w->buf, "%s: %lld\n", path, w->n_matching);
+    else if (o->count_only && rc == CANDOR_OK)
+        outbuf_printf(&w->buf, "%lld\n", w->n_matching);
+    if (w->buf.failed && rc == CANDOR_OK)
+        rc = CANDOR_ERROR_NOMEM;
+    finish_block(w);
+    if (rc != CANDOR_OK)
+        output_error(&w->env->out, "error scanning %s: %s", path,
+                     scan_error(rc));
+    return rc;
+}
+
+static void pool_job(void *ctx, const char *path)
+{
+    scan_one(ctx, path);
+}
+
+static bool push_path(void *ctx, char *path)
+{
+    pool_push(ctx, path);
+    return true;
+}
+
+static int thread_count(const struct options *o)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (o->threads_set && o->threads > 0)
+        return (int)o->threads; /* at most MAX_THREADS: checked earlier */
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+/* A "PID" target: all digits, above 0, and no such file. */
+static bool looks_like_pid(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+
+    return n > 0 && s[n] == '\0' && strtol(s, NULL, 10) > 0;
+}
+
+/*
+ * --scan-list: each line (without its '\n'; nothing else is trimmed, an
+ * empty line is a path too) is a file, or a directory walked as the
+ * target would be. -z applies only inside directories, as in yara.
+ */
+static int scan_list(struct scan_env *env, const char *list,
+                     const struct walk_opts *wo, struct pool *pool)
+{
+    struct stat st;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    FILE *f;
+
+    if (stat(list, &st) == 0 && S_ISDIR(st.st_mode)) {
+        output_error(&env->out, "error: cannot use a directory as scan list.");
+        return 1;
+    }
+    f = fopen(list, "r");
+    if (f == NULL) {
+        output_error(&env->out, "error: could not open file \"%s\".", list);
+        return 1;
+    }
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        char *path;
+        if (len > 0 && line[len - 1] == '\n')
+            line[len - 1] = '\0';
+        if (stat(line, &st) == 0 && S_ISDIR(st.st_mode)) {
+            walk_dir(line, wo, push_path, pool, &env->out);
+            continue;
+        }
+        path = strdup(line);
+        if (path == NULL) {
+            output_error(&env->out, "error: not enough memory");
+            break;
+        }
+        pool_push(pool, path);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+/*
+ * Scans every target of a directory walk or a list with a pool whose
+ * first worker is w0 (already made); makes the others.
+ */
+static int scan_many(struct scan_env *env, struct worker *w0,
+                     const char *target)
+{
+    const struct options *o = env->o;
+    struct walk_opts wo = {o->recursive, !o->no_follow, o->skip_larger};
+    int n = thread_count(o), made = 1, rc = 0;
+    struct worker *workers = calloc((size_t)n, sizeof(*workers));
+    void *ctx[MAX_THREADS];
+    struct pool *pool = NULL;
+    enum candor_status st = workers == NULL ? CANDOR_ERROR_NOMEM : CANDOR_OK;
+
+    env->name_counts = true;
+    ctx[0] = w0;
+    for (; st == CANDOR_OK && made < n; made++) {
+        st = worker_init(&workers[made], env);
+        ctx[made] = &workers[made];
+    }
+    if (st == CANDOR_OK)
+        st = pool_new(n, pool_job, ctx, &pool);
+    if (st != CANDOR_OK) {
+        fprintf(stderr, "error: %s\n", candor_status_str(st));
+        rc = 1;
+    } else if (!o->scan_list) {
+        walk_dir(target, &wo, push_path, pool, &env->out);
+    } else {
+        rc = scan_list(env, target, &wo, pool);
+    }
+    if (pool != NULL)
+        pool_free(pool);
+    for (int i = 1; i < made && workers != NULL; i++)
+        worker_fini(&workers[i]);
+    free(workers);
+    return rc;
+}
+
+/* One file given as the target: yara's exit code is 1 when it fails. */
+static int scan_single(struct worker *w, const char *target)
+{
+    struct stat st;
+
+    if (stat(target, &st) != 0 && looks_like_pid(target)) {
+        output_error(&w->env->out,
+                     "error scanning %s: candor does not scan processes, "
+                     "only files and directories",
+                     target);
+        return 1;
+    }
+    return scan_one(w, target) == CANDOR_OK ? 0 : 1;
+}
+
+/* -x MODULE=FILE: checked as yara does; no module reads it yet. */
+static bool check_module_data(const struct options *o)
+{
+    for (int i = 0; i < o->module_data.n; i++) {
+        const char *eq = strchr(o->module_data.v[i], '=');
+        if (eq == NULL) {
+            fprintf(stderr, "error: wrong syntax for `-x` option.\n");
+            return false;
+        }
+        if (!options_file_readable(eq + 1)) {
+            fprintf(stderr, "error: could not open file \"%s\".\n", eq + 1);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* yara's words for a compiled-rules file it cannot load. */
+static const char *load_error(enum candor_status rc)
+{
+    switch (rc) {
+    case CANDOR_ERROR_IO: return "could not open file";
+    case CANDOR_ERROR_FORMAT: return "invalid compiled rules file.";
+    case CANDOR_ERROR_NOMEM: return "not enough memory";
+    default: return candor_status_str(rc);
+    }
+}
+
+static struct candor_rules *load_compiled(const struct options *o)
+{
+    struct candor_rules *rules = NULL;
+    struct rules_key key;
+    enum candor_status rc;
+
+    if (o->n_positional > 2) {
+        fprintf(stderr, "error: can't accept multiple rules files if one of "
+                        "them is in compiled form.\n");
+        return NULL;
+    }
+    if (!key_get(o->rules_key, false, &key))
+        return NULL;
+    rc = candor_rules_load(o->positional[0], key.len ? key.bytes : NULL,
+                           key.len, &rules);
+    if (rc == CANDOR_OK && rules == NULL)
+        rc = CANDOR_ERROR_INTERNAL;
+    if (rc != CANDOR_OK) {
+        fprintf(stderr, "%s\n", load_error(rc));
+        return NULL;
+    }
+    return rules;
+}
+
+static struct candor_rules *get_rules(const struct options *o)
+{
+    struct candor_rules *rules = NULL;
+
+    if (o->compiled)
+        return load_compiled(o);
+    if (o->atom_table != NULL && !options_file_readable(o->atom_table)) {
+        fprintf(stderr, "error loading atom quality table: could not open "
+                        "file\n");
+        return NULL;
+    }
+    if (compile_sources(o, o->positional, o->n_positional - 1, &rules) !=
+        CANDOR_OK)
+        return NULL;
+    return rules;
+}
+
+/*
+ * -d with compiled rules: given to every scanner. As with sources, the
+ * first definition without '=' is reported and ends the list.
+ */
+static bool parse_defines(struct scan_env *env)
+{
+    const struct options *o = env->o;
+
+    for (int i = 0; o->compiled && i < o->defines.n; i++) {
+        enum candor_status rc =
+            define_parse(o->defines.v[i], &env->defines[env->n_defines]);
+        if (rc == CANDOR_ERROR_ARGUMENT) {
+            fprintf(stderr, "error: wrong syntax for `-d` option.\n");
+            break;
+        }
+        if (rc != CANDOR_OK) {
+            fprintf(stderr, "error: %s\n", candor_status_str(rc));
+            return false;
+        }
+        env->n_defines++;
+    }
+    return true;
+}
+
+static int scan_with(struct scan_env *env)
+{
+    const struct options *o = env->o;
+    const char *target = o->positional[o->n_positional - 1];
+    struct worker w0;
+    struct stat st;
+    enum candor_status rc;
+    int ret;
+
+    if (!parse_defines(env))
+        return 1;
+    rc = worker_init(&w0, env);
+    if (rc != CANDOR_OK) {
+        if (rc == CANDOR_ERROR_ARGUMENT)
+            fprintf(stderr, "invalid type for external variable\n");
+        else
+            fprintf(stderr, "error: %s\n", candor_status_str(rc));
+        worker_fini(&w0);
+        return 1;
+    }
+    if (o->print_stats)
+        format_stats(stdout, env->rules);
+    if (o->scan_list || (stat(target, &st) == 0 && S_ISDIR(st.st_mode)))
+        ret = scan_many(env, &w0, target);
+    else
+        ret = scan_single(&w0, target);
+    worker_fini(&w0);
+    return ret;
+}
+
+static int run(const struct options *o)
+{
+    struct scan_env env;
+    int ret;
+
+    if (!check_module_data(o))
+        return 1;
+    memset(&env, 0, sizeof(env));
+    env.o = o;
+    env.rules = get_rules(o);
+    if (env.rules == NULL)
+        return 1;
+    output_init(&env.out, o->no_warnings);
+    ret = scan_with(&env);
+    fflush(stdout);
+    if (env.out.write_failed || ferror(stdout)) {
+        fprintf(stderr, "error: could not write the output: %s\n",
+                strerror(errno));
+        ret = 1;
+    }
+    output_fini(&env.out);
+    for (int i = 0; i < env.n_defines; i++)
+        define_fini(&env.defines[i]);
+    candor_rules_free((struct candor_rules *)env.rules);
+    return ret;
+}
+
+static void help(void)
+{
+    printf("candor scan %s: scan files with YARA rules, as `yara` does.\n%s\n",
+           CANDOR_VERSION, scan_usage);
+    options_help_scan(stdout);
+    printf("\nThe options, output and exit codes are yara 4.2.3's; see "
+           "docs/cli.md.\n");
+}
+
+int scan_main(int argc, char **argv)
+{
+    struct options o;
+    char err[512];
+    int rc = 0;
+
+    if (!options_parse_scan(argc, argv, &o, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        rc = 1;
+    } else if (o.version) {
+        printf("%s\n", CANDOR_VERSION);
+    } else if (o.help) {
+        help();
+    } else if (o.threads_set && o.threads > MAX_THREADS) {
+        fprintf(stderr, "maximum number of threads is %d\n", MAX_THREADS);
+        rc = 1;
+    } else if (o.n_positional < 2) {
+        fprintf(stderr,
+                "candor scan: wrong number of arguments\n%s\n"
+                "Try `--help` for more options\n",
+                scan_usage);
+        rc = 1;
+    } else {
+        rc = run(&o);
+    }
+    options_fini(&o);
+    return rc;
+}
