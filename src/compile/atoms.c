@@ -66,22 +66,50 @@ int atoms_best_quality(const uint8_t *bytes, const uint8_t *mask, size_t n,
                        size_t *at)
 {
     int best = ATOMS_NONE;
+    size_t last = n > 4 ? n - 4 : 0;
 
-    for (size_t i = 0; i < n; i++) {
-        size_t w = n - i < 4 ? n - i : 4;
+    /* Windows of 4 (or all of a shorter run) at every start that leaves a
+     * whole window, with wildcards at either end dropped. */
+    for (size_t i = 0; i <= last && n > 0; i++) {
+        size_t lo = i, hi = i + (n < 4 ? n : 4);
         int q;
-        if (mask != NULL && mask[i] == 0)
+        while (lo < hi && mask != NULL && mask[lo] == 0)
+            lo++;
+        while (hi > lo && mask != NULL && mask[hi - 1] == 0)
+            hi--;
+        if (lo == hi)
             continue;
-        while (w > 1 && mask != NULL && mask[i + w - 1] == 0)
-            w--;
-        q = atoms_window_quality(bytes + i, mask ? mask + i : NULL, w);
+        q = atoms_window_quality(bytes + lo, mask ? mask + lo : NULL, hi - lo);
         if (q > best) {
             best = q;
             if (at != NULL)
-                *at = i;
+                *at = lo;
         }
     }
     return best;
+}
+
+int atoms_wide_quality(const uint8_t *bytes, const uint8_t *mask, size_t n,
+                       int key)
+{
+    size_t at = 0, w;
+    uint8_t wb[4], wm[4];
+    int q = atoms_best_quality(bytes, mask, n, &at), qw;
+
+    if (q == ATOMS_NONE)
+        return q;
+    w = n - at < 2 ? n - at : 2;
+    while (w > 1 && mask != NULL && mask[at + w - 1] == 0)
+        w--;
+    for (size_t i = 0; i < 2 * w; i++) {
+        wb[i] = (uint8_t)((i % 2 == 0 ? bytes[at + i / 2] : 0) ^
+                          (key < 0 ? 0 : key));
+        wm[i] = i % 2 == 0 && mask != NULL ? mask[at + i / 2] : 0xff;
+        if (key >= 0 && wm[i] != 0xff)
+            wm[i] = 0; /* a xored wildcard stays a wildcard */
+    }
+    qw = atoms_window_quality(wb, wm, 2 * w);
+    return qw < q ? qw : q;
 }
 
 void atoms_fini(struct atoms *a)
@@ -169,6 +197,7 @@ struct best {
 
 struct walker {
     bool hex;
+    bool wide;
     uint64_t max_before;
     struct atoms *out;
 };
@@ -215,7 +244,8 @@ static int rank(const uint8_t *bytes, uint32_t len)
 /* Ends the segment: yara's quality of it, and its best fixed run. */
 static void close_seg(struct walker *w, struct seg *s, struct best *best)
 {
-    int yq = atoms_best_quality(s->b, s->m, s->n, NULL);
+    int yq = w->wide ? atoms_wide_quality(s->b, s->m, s->n, -1)
+                     : atoms_best_quality(s->b, s->m, s->n, NULL);
     uint32_t i = 0;
 
     if (yq > best->yq)
@@ -354,8 +384,8 @@ static void feed_repeat(struct walker *w, const struct re_node *n,
             feed(w, kid, s, best, depth + 1);
             fed += klen;
         }
-        if (n->max != n->min || copies != n->min)
-            breaks(w, s, best, a - fed, b == ATOMS_INF ? b : b - fed);
+        /* yara ends the run after the copies, even for {n}. */
+        breaks(w, s, best, a - fed, b == ATOMS_INF ? b : b - fed);
         return;
     }
     close_seg(w, s, best);
@@ -471,15 +501,54 @@ static void walk(struct walker *w, const struct re_node *n, uint64_t lo,
     close_seg(w, &s, out);
 }
 
-bool atoms_from_tree(const struct re_node *root, bool hex,
+/*
+ * yara splits a hex string at every jump longer than 200 bytes (or
+ * unbounded) and looks each piece up on its own: it warns when any piece
+ * is poor. Only top-level jumps can be that long.
+ */
+static int chained_quality(struct walker *w, const struct re_node *root)
+{
+    int q = ATOMS_NONE;
+    bool first = true;
+    uint32_t from = 0;
+
+    if (root->kind != RE_CONCAT) {
+        struct best b;
+        walk(w, root, 0, 0, 0, &b);
+        return b.yq;
+    }
+    for (uint32_t i = 0; i <= root->n_kids; i++) {
+        const struct re_node *k = i < root->n_kids ? root->kids[i] : NULL;
+        struct re_node piece;
+        struct best b;
+        if (k != NULL && !(k->kind == RE_REPEAT && k->hex_jump &&
+                           (k->max == RE_INFINITE ||
+                            k->max > RE_MAX_HEX_ALT_JUMP)))
+            continue;
+        if (i > from) {
+            memset(&piece, 0, sizeof(piece));
+            piece.kind = RE_CONCAT;
+            piece.kids = root->kids + from;
+            piece.n_kids = i - from;
+            walk(w, &piece, 0, 0, 1, &b);
+            if (first || b.yq < q)
+                q = b.yq;
+            first = false;
+        }
+        from = i + 1;
+    }
+    return q;
+}
+
+bool atoms_from_tree(const struct re_node *root, bool hex, bool wide,
                      uint64_t max_before, struct atoms *out)
 {
-    struct walker w = {hex, max_before, out};
+    struct walker w = {hex, wide, max_before, out};
     struct best b;
 
     memset(out, 0, sizeof(*out));
     walk(&w, root, 0, 0, 0, &b);
-    out->yara_quality = b.yq;
+    out->yara_quality = hex ? chained_quality(&w, root) : b.yq;
     if (out->nomem)
         return false;
     out->quality = b.mq == ATOMS_NONE ? ATOMS_NONE : b.mq / 64;

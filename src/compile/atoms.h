@@ -34,11 +34,21 @@
 int atoms_window_quality(const uint8_t *bytes, const uint8_t *mask,
                          size_t n);
 
-/* The best yara window of a run (windows of up to 4 bytes starting at
- * each position, trailing wildcards dropped); ATOMS_NONE when empty. *at
- * (when not NULL) receives where it starts. */
+/* The best yara window of a run (windows of 4 bytes, or the whole run when
+ * shorter, at each start that leaves a whole window, with wildcards at
+ * either end dropped); ATOMS_NONE when empty. *at (when not NULL) receives
+ * where the best starts. */
 int atoms_best_quality(const uint8_t *bytes, const uint8_t *mask, size_t n,
                        size_t *at);
+
+/*
+ * yara's quality for a wide string: the window is chosen on the plain
+ * bytes as above, then its first two characters are widened into a
+ * 4-byte atom (xored with key when key >= 0); the result is the worse of
+ * that atom and the plain window.
+ */
+int atoms_wide_quality(const uint8_t *bytes, const uint8_t *mask, size_t n,
+                       int key);
 
 struct atoms_run {
     uint32_t off, len;         /* in atoms.bytes */
@@ -57,11 +67,11 @@ struct atoms {
 
 /*
  * Walks a tree (hex: nibble classes count as yara's masked bytes, hex
- * jumps of one byte as wildcards). Returns false only when out of memory.
- * Runs whose start is not within max_before bytes of the match start are
- * not chosen.
+ * jumps of one byte as wildcards; wide: yara's quality of the wide form).
+ * Returns false only when out of memory. Runs whose start is not within
+ * max_before bytes of the match start are not chosen.
  */
-bool atoms_from_tree(const struct re_node *root, bool hex,
+bool atoms_from_tree(const struct re_node *root, bool hex, bool wide,
                      uint64_t max_before, struct atoms *out);
 void atoms_fini(struct atoms *a);
 

@@ -80,29 +80,33 @@ static enum candor_status add_literal(struct match_builder *b, uint32_t sid,
 }
 
 /*
- * yara's quality for a xor string: the atom is chosen on the plain text,
- * then every key is applied to it (to its wide form for wide strings).
+ * yara's quality of a text string: the best window of the plain text, for
+ * wide strings also its widened first two characters, and for xor strings
+ * that atom under every key of the range (atoms.h).
  */
-static int xor_quality(const struct ast_string *s, bool ascii, bool wide)
+static int text_quality(const struct ast_string *s, bool ascii, bool wide)
 {
-    size_t at = 0, n = s->text_len < 4 ? s->text_len : 4;
-    int q = atoms_best_quality(s->text, NULL, s->text_len, &at);
-    uint8_t win[4], wwin[4];
+    size_t at = 0, n;
+    int q = atoms_best_quality(s->text, NULL, s->text_len, &at), qk;
+    unsigned kmin = 0, kmax = 0;
+    uint8_t win[4];
+    bool xor = (s->mods & MOD_XOR) != 0;
 
-    if (s->text_len - at < n)
-        n = s->text_len - at;
-    for (unsigned k = s->xor_min; k <= s->xor_max; k++) {
-        for (size_t i = 0; i < n; i++)
-            win[i] = s->text[at + i] ^ (uint8_t)k;
-        for (size_t i = 0; i < 4; i++)
-            wwin[i] = (i % 2 == 0 && i / 2 < n ? s->text[at + i / 2] : 0) ^
-                      (uint8_t)k;
-        if (ascii) {
-            int qk = atoms_window_quality(win, NULL, n);
+    n = s->text_len - at < 4 ? s->text_len - at : 4;
+    if (xor) {
+        kmin = s->xor_min;
+        kmax = s->xor_max;
+    }
+    for (unsigned k = kmin; k <= kmax; k++) {
+        if (ascii && xor) {
+            for (size_t i = 0; i < n; i++)
+                win[i] = s->text[at + i] ^ (uint8_t)k;
+            qk = atoms_window_quality(win, NULL, n);
             q = qk < q ? qk : q;
         }
         if (wide) {
-            int qk = atoms_window_quality(wwin, NULL, n * 2 < 4 ? n * 2 : 4);
+            qk = atoms_wide_quality(s->text, NULL, s->text_len,
+                                    xor ? (int)k : -1);
             q = qk < q ? qk : q;
         }
     }
@@ -129,11 +133,8 @@ static enum candor_status add_plain(struct match_builder *b, uint32_t sid,
     if (s->mods & MOD_XOR) {
         kmin = s->xor_min;
         kmax = s->xor_max;
-        res->slow = xor_quality(s, ascii, wide) < ATOMS_WARN_BELOW;
-    } else {
-        res->slow = atoms_best_quality(s->text, NULL, s->text_len, NULL) <
-                    ATOMS_WARN_BELOW;
     }
+    res->slow = text_quality(s, ascii, wide) < ATOMS_WARN_BELOW;
     for (int e = 0; e < 2 && rc == CANDOR_OK; e++) {
         const uint8_t *p = e == 0 ? s->text : w;
         size_t len = e == 0 ? s->text_len : 2 * s->text_len;
@@ -203,7 +204,13 @@ static enum candor_status add_base64(struct match_builder *b, uint32_t sid,
             size_t n;
             int fq;
             base64_form(plain, len, shift, alphabet, enc, &n);
-            fq = n == 0 ? ATOMS_NONE : atoms_best_quality(enc, NULL, n, NULL);
+            fq = ATOMS_NONE;
+            if (n > 0 && (s->mods & MOD_BASE64))
+                fq = atoms_best_quality(enc, NULL, n, NULL);
+            if (n > 0 && (s->mods & MOD_BASE64WIDE)) {
+                int fw = atoms_wide_quality(enc, NULL, n, -1);
+                fq = (s->mods & MOD_BASE64) && fq < fw ? fq : fw;
+            }
             if (first || fq < q)
                 q = fq;
             first = false;
@@ -268,14 +275,23 @@ static void emit_byte(struct buf *o, uint8_t c)
     buf_printf(o, "\\x%02x", c);
 }
 
+/* A class as PCRE2 ranges; a negated one as [^...] of what was listed,
+ * so that under PCRE2_CASELESS both cases of those are excluded, as yara
+ * does. An empty negated class ([^\x00-\xff]) matches nothing. */
 static void emit_class(struct buf *o, const struct re_node *n)
 {
-    buf_putc(o, '[');
+    bool neg = n->negated && re_class_count(n) < 256;
+
+    if (re_class_count(n) == 0) {
+        buf_puts(o, "[^\\x00-\\xff]");
+        return;
+    }
+    buf_puts(o, neg ? "[^" : "[");
     for (unsigned c = 0; c < 256; c++) {
         unsigned e = c;
-        if (!re_class_has(n, (uint8_t)c))
+        if (re_class_has(n, (uint8_t)c) == neg)
             continue;
-        while (e + 1 < 256 && re_class_has(n, (uint8_t)(e + 1)))
+        while (e + 1 < 256 && re_class_has(n, (uint8_t)(e + 1)) != neg)
             e++;
         emit_byte(o, (uint8_t)c);
         if (e > c) {
@@ -289,6 +305,8 @@ static void emit_class(struct buf *o, const struct re_node *n)
 
 /* A word character in a wide string: [A-Za-z0-9_] then a zero byte. */
 #define WIDE_WORD "[A-Za-z0-9_]\\x00"
+#define AT_EDGE "(?<![\\x00-\\xff])|(?![\\x00-\\xff])"
+#define NOT_AT_EDGE "(?<=[\\x00-\\xff])(?=[\\x00-\\xff])"
 
 static void emit(struct buf *o, const struct re_node *n, bool wide,
                  unsigned depth);
@@ -394,15 +412,17 @@ static void emit(struct buf *o, const struct re_node *n, bool wide,
     case RE_EOL:
         buf_putc(o, '$');
         return;
+    /* yara takes the start and the end of the data as word boundaries
+     * whatever is next to them. */
     case RE_WORD_BOUNDARY:
-        buf_puts(o, wide ? "(?:(?<=" WIDE_WORD ")(?!" WIDE_WORD ")|(?<!"
-                           WIDE_WORD ")(?=" WIDE_WORD "))"
-                         : "\\b");
+        buf_puts(o, wide ? "(?:" AT_EDGE "|(?<=" WIDE_WORD ")(?!" WIDE_WORD
+                           ")|(?<!" WIDE_WORD ")(?=" WIDE_WORD "))"
+                         : "(?:" AT_EDGE "|\\b)");
         return;
     case RE_NOT_WORD_BOUNDARY:
-        buf_puts(o, wide ? "(?:(?<=" WIDE_WORD ")(?=" WIDE_WORD ")|(?<!"
-                           WIDE_WORD ")(?!" WIDE_WORD "))"
-                         : "\\B");
+        buf_puts(o, wide ? "(?:" NOT_AT_EDGE "(?:(?<=" WIDE_WORD ")(?="
+                           WIDE_WORD ")|(?<!" WIDE_WORD ")(?!" WIDE_WORD ")))"
+                         : "(?:" NOT_AT_EDGE "\\B)");
         return;
     }
     /* Every byte-consuming element of a wide regex is followed by a NUL. */
@@ -411,15 +431,10 @@ static void emit(struct buf *o, const struct re_node *n, bool wide,
 }
 
 static enum candor_status pcre_text(const struct re_node *re, bool wide,
-                                    bool fullword, struct buf *o, char *err,
-                                    size_t err_len)
+                                    struct buf *o, char *err, size_t err_len)
 {
     buf_init(o, PCRE_TEXT_MAX);
-    if (fullword)
-        buf_puts(o, wide ? "(?<![A-Za-z0-9]\\x00)(?:" : "(?<![A-Za-z0-9])(?:");
     emit(o, re, wide, 0);
-    if (fullword)
-        buf_puts(o, wide ? ")(?![A-Za-z0-9]\\x00)" : ")(?![A-Za-z0-9])");
     if (!o->failed)
         return CANDOR_OK;
     if (o->len >= PCRE_TEXT_MAX - 64 || o->data == NULL)
@@ -433,12 +448,16 @@ enum candor_status strings_regex_pcre(const struct re_node *re,
 {
     char err[64];
 
-    return pcre_text(re, false, false, out, err, sizeof(err));
+    return pcre_text(re, false, out, err, sizeof(err));
 }
 
 /* ---- Hex strings and regexes ------------------------------------------- */
 
-/* Adds a regex form: its text, and our atoms (widened for wide forms). */
+/*
+ * Adds a regex form: its text, and our atoms (widened for wide forms).
+ * fullword is checked by the matcher on the match PCRE2 prefers, as yara
+ * checks it on the match its engine returns (no backtracking into it).
+ */
 static enum candor_status add_regex_form(struct match_builder *b,
                                          uint32_t sid, const struct re_node *re,
                                          const struct atoms *at, bool wide,
@@ -449,7 +468,10 @@ static enum candor_status add_regex_form(struct match_builder *b,
     uint8_t *wbytes = NULL;
     uint32_t n = at->quality >= ATOMS_MIN_USEFUL ? at->n_runs : 0;
     struct buf text;
-    enum candor_status rc = pcre_text(re, wide, fullword, &text, err, err_len);
+    enum candor_status rc = pcre_text(re, wide, &text, err, err_len);
+
+    if (fullword)
+        flags |= MATCH_FULLWORD | (wide ? MATCH_WIDE : 0);
 
     if (rc == CANDOR_OK && n > 0) {
         atoms = mem_calloc(n, sizeof(*atoms));
@@ -581,9 +603,8 @@ static enum candor_status add_hex(struct match_builder *b, uint32_t sid,
     enum candor_status rc = CANDOR_OK;
     bool done = false;
 
-    if (bytes == NULL || mask == NULL || !atoms_from_tree(re, true,
-                                                          MATCH_MAX_BEFORE,
-                                                          &at)) {
+    if (bytes == NULL || mask == NULL ||
+        !atoms_from_tree(re, true, false, MATCH_MAX_BEFORE, &at)) {
         mem_free(bytes);
         mem_free(mask);
         if (bytes != NULL && mask != NULL)
@@ -605,6 +626,20 @@ static enum candor_status add_hex(struct match_builder *b, uint32_t sid,
     return rc;
 }
 
+/* Sets bit 1 for a greedy repeat under n, bit 2 for a lazy one. */
+static unsigned greediness(const struct re_node *n, unsigned depth)
+{
+    unsigned g = 0;
+
+    if (depth > 2 * RE_MAX_DEPTH + 8)
+        return 0;
+    if (n->kind == RE_REPEAT && !n->hex_jump)
+        g |= n->greedy ? 1u : 2u;
+    for (uint32_t i = 0; i < n->n_kids && g != 3u; i++)
+        g |= greediness(n->kids[i], depth + 1);
+    return g;
+}
+
 static enum candor_status add_regex(struct match_builder *b, uint32_t sid,
                                     const struct ast_string *s,
                                     const struct re_node *re,
@@ -620,11 +655,27 @@ static enum candor_status add_regex(struct match_builder *b, uint32_t sid,
     struct atoms at;
     enum candor_status rc = CANDOR_OK;
 
-    if (!atoms_from_tree(re, false, ATOMS_INF, &at)) {
+    /* yara refuses these (without its "invalid regular expression" prefix). */
+    if (greediness(re, 0) == 3u)
+        return fail(CANDOR_ERROR_SYNTAX, err, err_len,
+                    "greedy and ungreedy quantifiers can't be mixed in a "
+                    "regular expression");
+    if (!atoms_from_tree(re, false, false, ATOMS_INF, &at)) {
         atoms_fini(&at);
         return CANDOR_ERROR_NOMEM;
     }
-    res->slow = at.yara_quality < ATOMS_WARN_BELOW;
+    res->slow = ascii && at.yara_quality < ATOMS_WARN_BELOW;
+    if (wide) {
+        struct atoms aw;
+        bool ok = atoms_from_tree(re, false, true, ATOMS_INF, &aw);
+        if (ok && aw.yara_quality < ATOMS_WARN_BELOW)
+            res->slow = true;
+        atoms_fini(&aw);
+        if (!ok) {
+            atoms_fini(&at);
+            return CANDOR_ERROR_NOMEM;
+        }
+    }
     if (ascii)
         rc = add_regex_form(b, sid, re, &at, false, fullword, flags, err,
                             err_len);

@@ -285,7 +285,8 @@ enum candor_status match_builder_add_regex(struct match_builder *b,
     enum candor_status rc;
 
     if (string_id >= b->n_strings || len > UINT32_MAX ||
-        (flags & ~(MATCH_NOCASE | MATCH_HEX)) != 0)
+        (flags & ~(MATCH_NOCASE | MATCH_HEX | MATCH_FULLWORD | MATCH_WIDE)) !=
+            0)
         return CANDOR_ERROR_ARGUMENT;
     rc = match_pcre_compile(pattern, len, flags, &code, err, err_len);
     if (rc != CANDOR_OK)

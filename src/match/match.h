@@ -57,8 +57,9 @@ struct match_scan_opts {
 
 /* Pattern flags. */
 #define MATCH_NOCASE 0x01u   /* ASCII case-insensitive */
-#define MATCH_FULLWORD 0x02u /* literal: no alphanumeric neighbour */
-#define MATCH_WIDE 0x04u     /* literal fullword: neighbours are 2-byte chars */
+#define MATCH_FULLWORD 0x02u /* no alphanumeric neighbour (for a regex: of
+                                the match PCRE2 prefers, as in yara) */
+#define MATCH_WIDE 0x04u     /* fullword: neighbours are 2-byte chars */
 #define MATCH_HEX 0x08u      /* regex: a hex string, no MATCH_SCAN_LIMIT */
 
 /*

@@ -354,7 +354,9 @@ static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
             pos = chunk_hi + 1;
             continue;
         }
-        if (settle(s, f, code, end, ms, &me))
+        if (settle(s, f, code, end, ms, &me) &&
+            (!(f->flags & MATCH_FULLWORD) ||
+             fullword_ok(s, ms, me - ms, (f->flags & MATCH_WIDE) != 0)))
             add_match(s, f->string_id, ms, me - ms, f->xor_key);
         pos = ms + 1;
     }

@@ -118,7 +118,8 @@ static enum candor_status read_forms(struct bytes_cursor *c,
         f->len = (uint32_t)bytes_cursor_uint(c, 4);
         allowed = f->kind == FORM_LITERAL
                       ? MATCH_NOCASE | MATCH_FULLWORD | MATCH_WIDE
-                  : f->kind == FORM_REGEX ? MATCH_NOCASE | MATCH_HEX
+                  : f->kind == FORM_REGEX
+                      ? MATCH_NOCASE | MATCH_HEX | MATCH_FULLWORD | MATCH_WIDE
                                           : 0;
         if (c->failed || f->string_id >= db->n_strings ||
             f->kind > FORM_REGEX || (f->flags & ~allowed) != 0 ||

@@ -29,6 +29,7 @@ struct rx {
     char *err;
     size_t err_len;
     bool failed;
+    bool group;      /* the last atom was a parenthesized group */
 };
 
 /* A growable list of kids on the heap, copied into the arena when done. */
@@ -273,6 +274,7 @@ static struct re_node *parse_class(struct rx *p)
     if (neg)
         for (int i = 0; i < 8; i++)
             n->cls[i] = ~n->cls[i];
+    n->negated = neg;
     return n;
 }
 
@@ -398,6 +400,7 @@ static struct re_node *parse_atom(struct rx *p)
     uint8_t c = p->s[p->pos];
     struct re_node *n;
 
+    p->group = false;
     switch (c) {
     case '(':
         if (p->depth >= RE_MAX_DEPTH) {
@@ -415,6 +418,7 @@ static struct re_node *parse_atom(struct rx *p)
             return NULL;
         }
         p->pos++;
+        p->group = true;
         return n;
     case '[':
         p->pos++;
@@ -472,7 +476,8 @@ static struct re_node *parse_item(struct rx *p)
 
     if (atom == NULL || !at_quantifier(p))
         return atom;
-    if (is_assertion(atom)) {
+    /* A bare anchor or \b cannot be repeated; a group holding one can. */
+    if (is_assertion(atom) && !p->group) {
         fail(p, "syntax error");
         return NULL;
     }
@@ -560,7 +565,7 @@ bool re_parse_regex(struct arena *a, const uint8_t *text, size_t len,
                     unsigned flags, struct re_node **out, char *err,
                     size_t err_len)
 {
-    struct rx p = {a, text, len, 0, flags, 0, err, err_len, false};
+    struct rx p = {a, text, len, 0, flags, 0, err, err_len, false, false};
     struct re_node *n;
 
     if (err_len > 0)

@@ -43,6 +43,9 @@ struct re_node {
     uint32_t cls[8];         /* CLASS: bit b set when byte b is in it */
     bool dot;                /* CLASS or ANY written as '.' (yara treats a
                                 dot apart from an explicit class) */
+    bool negated;            /* CLASS written [^...] (cls is already the
+                                complement): under nocase yara excludes both
+                                cases of what is listed */
     struct re_node **kids;
     uint32_t n_kids;
 };

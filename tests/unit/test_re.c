@@ -320,6 +320,9 @@ TEST(regex_class_escapes_dot_and_assertions)
     CHECK_STR(rx("a$+", 0), "error: syntax error");
     CHECK_STR(rx("\\b+a", 0), "error: syntax error");
     CHECK_STR(rx("a\\b?", 0), "error: syntax error");
+    /* ... but a group holding one can, as in yara. */
+    CHECK_STR(rx("a(\\b){2,}", 0), "(61 \\b{2,})");
+    CHECK_STR(rx("(^a){,2}?", 0), "(^ 61){0,2}?");
 }
 
 TEST(regex_quantifiers)
