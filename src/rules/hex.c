@@ -343,8 +343,7 @@ static struct re_node *parse_token(struct hx *h)
     struct re_node *n;
     bool negate = false;
 
-    switch (h->tok) {
-    case T_NOT:
+    if (h->tok == T_NOT) {
         if (!next(h))
             return NULL;
         if (h->tok != T_BYTE) {
@@ -352,7 +351,8 @@ static struct re_node *parse_token(struct hx *h)
             return NULL;
         }
         negate = true;
-        /* fall through */
+    }
+    switch (h->tok) {
     case T_BYTE:
         n = byte_node(h, negate);
         return n != NULL && next(h) ? n : NULL;
