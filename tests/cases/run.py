@@ -140,6 +140,8 @@ def main():
                     help="do not run yara (sanitizer runs)")
     ap.add_argument("files", nargs="*")
     opts = ap.parse_args()
+    if os.sep in opts.candor:
+        opts.candor = os.path.abspath(opts.candor)
 
     files = opts.files or sorted(
         os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".case"))
