@@ -43,7 +43,7 @@ static const struct arg_spec *find_short(const struct arg_spec *specs,
 struct parser {
     const struct arg_spec *specs;
     size_t n_specs;
-    int repeats[64]; /* values taken so far by each ARG_REPEAT spec */
+    int seen[64]; /* times each option was met */
     args_fn fn;
     void *ctx;
     char *err;
@@ -67,14 +67,12 @@ static bool take(struct parser *p, const struct arg_spec *spec,
 
     if (spec->kind == ARG_INT && !args_integer(value, &number))
         return fail_value(p, spec, word);
-    if (spec->kind == ARG_REPEAT) {
-        if (slot >= sizeof(p->repeats) / sizeof(p->repeats[0]) ||
-            p->repeats[slot] == ARGS_MAX_REPEAT) {
-            snprintf(p->err, p->err_len, "too many `%s` options", word);
-            return false;
-        }
-        p->repeats[slot]++;
+    if (slot >= sizeof(p->seen) / sizeof(p->seen[0]) ||
+        p->seen[slot] == (spec->kind == ARG_REPEAT ? ARGS_MAX_REPEAT : 1)) {
+        snprintf(p->err, p->err_len, "too many `%s` options", word);
+        return false;
     }
+    p->seen[slot]++;
     p->fn(p->ctx, spec, spec->kind == ARG_FLAG ? NULL : value, number);
     return true;
 }

@@ -14,7 +14,8 @@
  *   options and arguments mix in any order; arguments keep their order.
  * Integers are read as strtoll base 0 (0x.., 0.. octal) and must use the
  * whole word; "" reads as 0. A repeatable option takes at most
- * ARGS_MAX_REPEAT values. Error messages name the word as typed.
+ * ARGS_MAX_REPEAT values; any other option may appear once ("-s -s" and
+ * "-ss" are errors). Error messages name the word as typed.
  */
 #ifndef CANDOR_CLI_ARGS_H
 #define CANDOR_CLI_ARGS_H

@@ -163,7 +163,7 @@ static int run(const struct options *o)
     rc = compile_sources(o, o->positional, o->n_positional - 1, &rules);
     if (rc != CANDOR_OK)
         return 1;
-    if (!key_get(o->rules_key, true, &key)) {
+    if (!key_get(o->rules_key, true, o->no_warnings, &key)) {
         candor_rules_free(rules);
         return 1;
     }

@@ -63,9 +63,24 @@ static bool config_dir(char *out, size_t len)
     return n > 0 && (size_t)n < len;
 }
 
-static bool make_dir(const char *path)
+/* mkdir -p with mode 0700 for the directories it makes. */
+static bool make_dirs(const char *path)
 {
-    return mkdir(path, 0700) == 0 || errno == EEXIST;
+    char buf[PATH_MAX];
+    size_t len = strlen(path);
+
+    if (len == 0 || len >= sizeof(buf))
+        return false;
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        buf[i] = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return false;
+        buf[i] = i == len ? '\0' : '/';
+    }
+    return true;
 }
 
 /*
@@ -111,43 +126,49 @@ static bool create_key(const char *dir, const char *path, const char **why)
     return ok;
 }
 
-/* The per-user key: read it, or with create make it first. */
-static bool user_key(bool create, struct rules_key *k)
+/*
+ * The per-user key: read it, or with create make it first. A key that
+ * cannot be made is only a warning: the rules are then saved without one.
+ */
+static bool user_key(bool create, bool quiet, struct rules_key *k)
 {
-    char base[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
+    char dir[PATH_MAX], path[PATH_MAX];
     const char *why = NULL;
     int n;
 
-    if (!config_dir(base, sizeof(base)))
-        return !create; /* no home: scanning goes on without a key */
-    n = snprintf(dir, sizeof(dir), "%s/candor", base);
-    if (n < 0 || (size_t)n >= sizeof(dir))
-        return !create;
-    n = snprintf(path, sizeof(path), "%s/rules.key", dir);
+    if (!config_dir(dir, sizeof(dir)) ||
+        strlen(dir) + sizeof("/candor/rules.key") > sizeof(dir))
+        return true; /* no home: go on without a key */
+    n = snprintf(path, sizeof(path), "%s/candor/rules.key", dir);
     if (n < 0 || (size_t)n >= sizeof(path))
-        return !create;
+        return true;
+    strcat(dir, "/candor");
     if (access(path, F_OK) != 0 && errno == ENOENT) {
         if (!create)
             return true;
-        if (!make_dir(base) || !make_dir(dir)) {
-            fprintf(stderr, "error: could not create %s: %s\n", dir,
-                    strerror(errno));
-            return false;
-        }
-        if (!create_key(dir, path, &why)) {
-            fprintf(stderr, "error: could not create rules key %s: %s\n", path,
-                    why);
-            return false;
+        if (!make_dirs(dir))
+            why = strerror(errno);
+        else
+            create_key(dir, path, &why);
+        if (why != NULL) {
+            if (!quiet)
+                fprintf(stderr,
+                        "warning: could not create the rules key %s: %s; "
+                        "the rules are saved without a key\n",
+                        path, why);
+            return true;
         }
     }
     if (!read_key(path, k, &why)) {
-        fprintf(stderr, "error: could not read rules key %s: %s\n", path, why);
+        fprintf(stderr, "error: could not read rules key %s: %s\n", path,
+                why);
         return false;
     }
     return true;
 }
 
-bool key_get(const char *option_path, bool create, struct rules_key *k)
+bool key_get(const char *option_path, bool create, bool quiet,
+             struct rules_key *k)
 {
     const char *path = option_path;
     const char *why = NULL;
@@ -159,7 +180,7 @@ bool key_get(const char *option_path, bool create, struct rules_key *k)
             path = NULL;
     }
     if (path == NULL)
-        return user_key(create, k);
+        return user_key(create, quiet, k);
     if (!read_key(path, k, &why)) {
         fprintf(stderr, "error: could not read rules key %s: %s\n", path, why);
         return false;

@@ -353,7 +353,7 @@ static struct candor_rules *load_compiled(const struct options *o)
                         "them is in compiled form.\n");
         return NULL;
     }
-    if (!key_get(o->rules_key, false, &key))
+    if (!key_get(o->rules_key, false, true, &key))
         return NULL;
     rc = candor_rules_load(o->positional[0], key.len ? key.bytes : NULL,
                            key.len, &rules);

@@ -1,0 +1,2 @@
+rule fine { condition: true }
+rule broken { condition: undefined_thing }

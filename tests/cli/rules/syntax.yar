@@ -1,0 +1,3 @@
+rule fine { condition: true }
+rule bad { condition: ) }
+rule later { condition: true }
