@@ -218,11 +218,18 @@ static bool push_run(struct walker *w, const uint8_t *bytes, uint32_t len,
     }
     if (o->cap_bytes - o->n_bytes < len) {
         size_t cap = (o->cap_bytes + len) * 2;
+        /* bytes may point into the pool being moved (copied runs) */
+        uintptr_t at = (uintptr_t)bytes, base = (uintptr_t)o->bytes;
+        bool inside = o->bytes != NULL && at >= base &&
+                      at < base + o->n_bytes;
+        size_t from = inside ? (size_t)(at - base) : 0;
         uint8_t *p = mem_realloc_array(o->bytes, cap, 1);
         if (p == NULL)
             return !(o->nomem = true);
         o->bytes = p;
         o->cap_bytes = cap;
+        if (inside)
+            bytes = p + from;
     }
     r = &o->runs[o->n_runs];
     r->off = (uint32_t)o->n_bytes;

@@ -332,9 +332,16 @@ static void emit_repeat(struct buf *o, const struct re_node *n, bool wide,
 
     if (max == 0)
         return;
-    buf_puts(o, "(?:");
-    emit(o, n->kids[0], wide, depth + 1);
-    buf_putc(o, ')');
+    /* A single byte is repeated bare: PCRE2 compiles X{n} of one character
+     * compactly but copies a group n times. */
+    if (!wide && (n->kids[0]->kind == RE_LITERAL ||
+                  n->kids[0]->kind == RE_CLASS || n->kids[0]->kind == RE_ANY)) {
+        emit(o, n->kids[0], wide, depth + 1);
+    } else {
+        buf_puts(o, "(?:");
+        emit(o, n->kids[0], wide, depth + 1);
+        buf_putc(o, ')');
+    }
     if (min <= PCRE_REPEAT_MAX &&
         (max == RE_INFINITE || max <= PCRE_REPEAT_MAX)) {
         emit_bound(o, min, max, lazy);

@@ -279,7 +279,8 @@ static enum candor_status load(struct bytes in, const uint8_t *key,
     db->blob_len = (uint32_t)bytes_cursor_uint(&c, 4);
     /* Every record takes at least 12 bytes: counts cannot exceed that. */
     if (c.failed || db->n_forms > in.len / 12 || db->n_atoms > in.len / 12 ||
-        db->n_links > in.len / 12 || db->blob_len > in.len)
+        db->n_links > in.len / 12 || db->blob_len > in.len ||
+        db->n_strings > in.len)
         return CANDOR_ERROR_FORMAT;
     db->forms = mem_calloc(db->n_forms ? db->n_forms : 1, sizeof(*db->forms));
     db->atoms = mem_calloc(db->n_atoms ? db->n_atoms : 1, sizeof(*db->atoms));
