@@ -428,7 +428,7 @@ TEST(match_cap_of_one_million)
     size_t n = 1000010;
     char *d = malloc(n);
     struct match_db *db;
-    struct match_scratch *sc;
+    struct match_scratch *sc = NULL;
     struct ast_string s = text("a", 0);
     const struct match_list *l;
 
@@ -463,7 +463,7 @@ static const char *scan_pieces(struct ast_string *s, uint32_t n_strings,
 {
     static char all[4096];
     struct match_db *db = build(s, n_strings, NULL);
-    struct match_scratch *sc;
+    struct match_scratch *sc = NULL;
     size_t k = 0;
 
     all[0] = '\0';
@@ -572,7 +572,7 @@ TEST(match_deadline)
     struct match_scan_opts late = {false, 1000000, 1};
     struct ast_string s = regex("(a|aa)+(a|aa)+b", 0, 0);
     struct match_db *db = build(&s, 1, NULL);
-    struct match_scratch *sc;
+    struct match_scratch *sc = NULL;
     size_t n = 1 << 20;
     uint8_t *d = malloc(n);
 
@@ -591,7 +591,7 @@ TEST(match_many_short_strings)
     struct ast_string *s = calloc(n, sizeof(*s));
     char *words = malloc(2 * n);
     struct match_db *db;
-    struct match_scratch *sc;
+    struct match_scratch *sc = NULL;
     uint8_t data[8192];
 
     for (uint32_t i = 0; i < n; i++) {
@@ -638,7 +638,7 @@ static const char sample_data[] =
 static const char *scan_all(const struct match_db *db)
 {
     static char all[4096];
-    struct match_scratch *sc;
+    struct match_scratch *sc = NULL;
     size_t k = 0;
 
     all[0] = '\0';
