@@ -76,7 +76,8 @@ static struct token error(struct lexer *lx, const char *msg)
     return t;
 }
 
-/* Skips white space and comments; false on an unterminated comment. */
+/* Skips white space and comments. An unterminated comment runs to the end
+ * of the source, as in yara (which accepts it silently). */
 static bool skip_space(struct lexer *lx)
 {
     for (;;) {
@@ -94,7 +95,7 @@ static bool skip_space(struct lexer *lx)
             lx->pos += 2;
             while (!(peek(lx, 0) == '*' && peek(lx, 1) == '/')) {
                 if (peek(lx, 0) == -1)
-                    return false;
+                    return true;
                 if (peek(lx, 0) == '\n')
                     lx->line++;
                 lx->pos++;
@@ -301,8 +302,10 @@ struct token lexer_hex(struct lexer *lx)
     int line = lx->line, c;
     struct token t;
 
+    /* The characters yara's lexer takes in a hex string; any other makes
+     * the `{` a plain brace, hence a syntax error. */
     while ((c = peek(lx, 0)) != '}') {
-        if (c == -1)
+        if (c == -1 || !(hexval(c) >= 0 || strchr(" \t\r\n-|~?[]()/*", c)))
             return error(lx, "syntax error");
         if (c == '\n')
             lx->line++;

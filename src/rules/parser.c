@@ -51,14 +51,31 @@ static void report(struct parser *p, enum candor_diag_level level, int line,
                 p->rule != NULL ? p->rule->name : NULL, "%s", msg);
 }
 
-/* A semantic error at the current token's line; the rule fails. */
+/* A semantic error at the current token's line; the rule fails. Like
+ * yara, only a rule's first error is reported. */
 void parser_error(struct parser *p, const char *fmt, ...)
 {
     va_list ap;
 
-    va_start(ap, fmt);
-    report(p, CANDOR_DIAG_ERROR, p->tok.line, fmt, ap);
-    va_end(ap);
+    if (!p->rule_failed) {
+        va_start(ap, fmt);
+        report(p, CANDOR_DIAG_ERROR, p->tok.line, fmt, ap);
+        va_end(ap);
+    }
+    p->rule_failed = true;
+    p->failed = true;
+}
+
+/* The same at a given line (errors about a string: its definition). */
+void parser_error_at(struct parser *p, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!p->rule_failed) {
+        va_start(ap, fmt);
+        report(p, CANDOR_DIAG_ERROR, line, fmt, ap);
+        va_end(ap);
+    }
     p->rule_failed = true;
     p->failed = true;
 }
@@ -71,7 +88,7 @@ void parser_syntax_error(struct parser *p)
     (void)ap;
     if (p->stop)
         return;
-    if (p->tok.kind == TOK_ERROR) {
+    if (p->tok.kind == TOK_ERROR && strcmp(p->lx.err, "syntax error") != 0) {
         diag_report(p->diag, CANDOR_DIAG_ERROR, p->file, p->tok.line,
                     p->rule != NULL ? p->rule->name : NULL, "%s", p->lx.err);
     }
@@ -308,9 +325,9 @@ static void parse_xor_args(struct parser *p, struct ast_string *s)
     if (!parser_expect(p, TOK_RPAREN))
         return;
     if (lo < 0 || lo > 255 || hi < 0 || hi > 255)
-        parser_error(p, "invalid xor range");
+        parser_error_at(p, s->line, "invalid xor range");
     else if (lo > hi)
-        parser_error(p, "xor lower bound exceeds upper bound");
+        parser_error_at(p, s->line, "xor lower bound exceeds upper bound");
     s->xor_min = (uint8_t)lo;
     s->xor_max = (uint8_t)hi;
 }
@@ -325,7 +342,7 @@ static void parse_base64_args(struct parser *p, struct ast_string *s)
         return;
     }
     if (p->tok.len != 64)
-        parser_error(p, "length of base64 alphabet must be 64");
+        parser_error_at(p, s->line, "length of base64 alphabet must be 64");
     s->base64_alphabet = parser_strdup(p, p->tok.text, p->tok.len);
     parser_advance(p);
     parser_expect(p, TOK_RPAREN);
@@ -358,7 +375,7 @@ static unsigned allowed_modifiers(enum ast_string_kind kind)
 }
 
 /* Pairs yara refuses, in the order of its messages. */
-static void check_combinations(struct parser *p, unsigned m)
+static void check_combinations(struct parser *p, unsigned m, int line)
 {
     static const unsigned bad[][2] = {
         {MOD_XOR, MOD_NOCASE},       {MOD_XOR, MOD_BASE64},
@@ -369,7 +386,7 @@ static void check_combinations(struct parser *p, unsigned m)
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if ((m & bad[i][0]) && (m & bad[i][1])) {
-            parser_error(p, "invalid modifier combination: %s %s",
+            parser_error_at(p, line, "invalid modifier combination: %s %s",
                          mod_name(bad[i][0]), mod_name(bad[i][1]));
             return;
         }
@@ -389,14 +406,14 @@ static void parse_modifiers(struct parser *p, struct ast_string *s)
         }
         parser_advance(p);
         if (s->mods & mod)
-            parser_error(p, "duplicated modifier");
+            parser_error_at(p, s->line, "duplicated modifier");
         s->mods |= mod;
         if (mod == MOD_XOR)
             parse_xor_args(p, s);
         else if (mod == MOD_BASE64 || mod == MOD_BASE64WIDE)
             parse_base64_args(p, s);
     }
-    check_combinations(p, s->mods);
+    check_combinations(p, s->mods, s->line);
 }
 
 /* The body of a hex string or regex: parsed by rules/re.c. */
@@ -415,9 +432,11 @@ static void parse_body(struct parser *p, struct ast_string *s,
         ok = re_parse_regex(&p->prog->arena, (const uint8_t *)t->text,
                             t->len, s->re_flags, &s->re, err, sizeof(err));
     if (!ok && s->kind == AST_STRING_HEX)
-        parser_error(p, "invalid hex string \"%s\": %s", s->id, err);
+        parser_error_at(p, s->line, "invalid hex string \"%s\": %s", s->id,
+                        err);
     else if (!ok)
-        parser_error(p, "invalid regular expression \"%s\": %s", s->id, err);
+        parser_error_at(p, s->line, "invalid regular expression \"%s\": %s",
+                        s->id, err);
 }
 
 /* string -> STRING_ID '=' ( TEXT | '{' HEX '}' | '/' REGEX '/' ) modifiers */
@@ -442,7 +461,7 @@ static void parse_string(struct parser *p, struct vec *strings)
         s->text_len = body.len;
         parser_advance(p);
         if (body.len == 0)
-            parser_error(p, "empty string \"%s\"", s->id);
+            parser_error_at(p, s->line, "empty string \"%s\"", s->id);
     } else if (p->tok.kind == TOK_LBRACE || p->tok.kind == TOK_SLASH) {
         s->kind = p->tok.kind == TOK_LBRACE ? AST_STRING_HEX
                                             : AST_STRING_REGEX;
@@ -463,19 +482,19 @@ static void parse_string(struct parser *p, struct vec *strings)
     parse_modifiers(p, s);
 }
 
-static void check_duplicate_strings(struct parser *p, struct vec *strings)
+/* The newest string must not repeat an earlier one's identifier. */
+static void check_duplicate_string(struct parser *p, struct vec *strings)
 {
-    for (size_t i = 0; i < strings->n; i++) {
-        const struct ast_string *a = vec_at(strings, i);
-        if (strcmp(a->id, "$") == 0)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            const struct ast_string *b = vec_at(strings, j);
-            if (strcmp(a->id, b->id) == 0) {
-                parser_error(p, "duplicated string identifier \"%s\"",
-                             a->id);
-                return;
-            }
+    const struct ast_string *a = vec_at(strings, strings->n - 1);
+
+    if (strcmp(a->id, "$") == 0)
+        return;
+    for (size_t j = 0; j + 1 < strings->n; j++) {
+        const struct ast_string *b = vec_at(strings, j);
+        if (strcmp(a->id, b->id) == 0) {
+            parser_error_at(p, a->line, "duplicated string identifier \"%s\"",
+                            a->id);
+            return;
         }
     }
 }
@@ -489,6 +508,8 @@ static void parse_strings(struct parser *p, struct vec *strings)
     }
     while (!p->stop && p->tok.kind == TOK_STRING_ID) {
         parse_string(p, strings);
+        if (!p->stop)
+            check_duplicate_string(p, strings);
         if (strings->n > p->opts->max_strings_per_rule) {
             parser_error(p, "too many strings in rule \"%s\" (limit: %u)",
                          p->rule->name, p->opts->max_strings_per_rule);
@@ -496,17 +517,17 @@ static void parse_strings(struct parser *p, struct vec *strings)
             return;
         }
     }
-    check_duplicate_strings(p, strings);
 }
 
 /* ---- Rules ------------------------------------------------------------ */
 
-static void check_unreferenced(struct parser *p)
+/* At the line of the rule's closing brace, as yara reports it. */
+static void check_unreferenced(struct parser *p, int line)
 {
     for (uint32_t i = 0; i < p->rule->n_strings; i++) {
         const struct ast_string *s = &p->rule->strings[i];
         if (!s->referenced) {
-            parser_error(p, "unreferenced string \"%s\"", s->id);
+            parser_error_at(p, line, "unreferenced string \"%s\"", s->id);
             return;
         }
     }
@@ -571,8 +592,7 @@ static void parse_rule_body(struct parser *p, struct ast_rule *r)
     r->cond = parser_expr(p);
     if (p->stop || !parser_expect(p, TOK_RBRACE))
         goto out;
-    p->prev_line = p->tok.line;
-    check_unreferenced(p);
+    check_unreferenced(p, p->prev_line);
 out:
     vec_fini(&metas);
     vec_fini(&strings);
@@ -618,7 +638,6 @@ static void parse_rule(struct parser *p)
     }
     parser_advance(p);
     p->rule = r;
-    p->rule_failed = p->rule_failed && true;
     vec_init(&tags, sizeof(const char *));
     if (parser_accept(p, TOK_COLON))
         parse_tags(p, &tags);
@@ -635,10 +654,27 @@ static void parse_rule(struct parser *p)
     p->rule_failed = false;
 }
 
+/* After a syntax error yara skips to the next declaration and goes on. */
+static void recover(struct parser *p)
+{
+    p->stop = false;
+    p->rule = NULL;
+    p->rule_failed = false;
+    p->expr_depth = 0;
+    while (p->tok.kind != TOK_EOF && p->tok.kind != TOK_RULE &&
+           p->tok.kind != TOK_PRIVATE && p->tok.kind != TOK_GLOBAL &&
+           p->tok.kind != TOK_IMPORT && p->tok.kind != TOK_INCLUDE)
+        parser_advance(p);
+}
+
 /* file -> ( import | include | rule )* EOF */
 static void parse_file(struct parser *p)
 {
-    while (!p->stop && p->tok.kind != TOK_EOF) {
+    while (!p->nomem && p->tok.kind != TOK_EOF) {
+        if (p->stop) {
+            recover(p);
+            continue;
+        }
         switch (p->tok.kind) {
         case TOK_IMPORT:
             parser_advance(p);

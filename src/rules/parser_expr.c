@@ -685,16 +685,20 @@ static struct ast_expr *arith(struct parser *p, const struct binop *o,
                           ? TYPE_FLOAT
                           : TYPE_INT;
 
+    /* Operator errors stand at the line of the right operand's end. */
     if (!is_number(a) || !is_number(b)) {
-        parser_error(p, "type mismatch");
+        parser_error_at(p, p->prev_line, "type mismatch");
     } else if (bitwise || o->op == AST_MOD) {
-        want_int(p, a, o->op == AST_MOD ? "% operator" : o->text);
-        want_int(p, b, o->op == AST_MOD ? "% operator" : o->text);
+        const char *what = o->op == AST_MOD ? "% operator" : o->text;
+        const struct ast_expr *bad = !is_int(a) ? a : !is_int(b) ? b : NULL;
+        if (bad != NULL)
+            parser_error_at(p, p->prev_line, "wrong type \"%s\" for %s",
+                            type_name(bad->type), what);
         t = TYPE_INT;
-    } else if ((o->op == AST_DIV || o->op == AST_MOD) && b->op == AST_INT &&
-               b->ival == 0 && a->op == AST_INT) {
-        parser_error(p, "division by zero");
     }
+    if ((o->op == AST_DIV || o->op == AST_MOD) && b->op == AST_INT &&
+        b->ival == 0 && a->op == AST_INT)
+        parser_error_at(p, p->prev_line, "division by zero");
     return binary(p, o->op, t, a, b);
 }
 

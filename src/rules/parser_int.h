@@ -47,6 +47,8 @@ bool parser_accept(struct parser *p, enum tok kind);
 bool parser_expect(struct parser *p, enum tok kind);
 void parser_error(struct parser *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void parser_error_at(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void parser_syntax_error(struct parser *p);
 char *parser_strdup(struct parser *p, const char *s, size_t len);
 
