@@ -117,8 +117,6 @@ enum candor_status compile_sources(const struct options *o,
     ok = define_all(o, c);
     for (int i = 0; ok && i < n_sources; i++)
         ok = add_source(c, sources[i]);
-    if (ok && o->fail_on_warnings && dc.n_warnings > 0)
-        ok = false;
     if (ok) {
         int errors = candor_compiler_errors(c);
         rc = candor_compiler_get_rules(c, &rules);
@@ -127,6 +125,12 @@ enum candor_status compile_sources(const struct options *o,
         if (rc != CANDOR_OK && candor_compiler_errors(c) == errors)
             fprintf(stderr, "error: %s\n", candor_status_str(rc));
         ok = rc == CANDOR_OK;
+    }
+    /* Checked last: building the rules may warn too. */
+    if (ok && o->fail_on_warnings && dc.n_warnings > 0) {
+        candor_rules_free(rules);
+        rules = NULL;
+        ok = false;
     }
     candor_compiler_free(c);
     if (!ok)

@@ -36,6 +36,10 @@ if [ ! -x "$CANDOR" ]; then
     exit 1
 fi
 
+# A copy, so that a rebuild during the run cannot change the program.
+cp "$CANDOR" "$WORK/candor-under-test" || exit 1
+CANDOR=$WORK/candor-under-test
+
 have_yara=1
 if ! command -v "$YARA" >/dev/null 2>&1 || ! command -v "$YARAC" >/dev/null 2>&1; then
     have_yara=0
@@ -91,8 +95,13 @@ compare() {
         skipped=$((skipped + 1))
         return
     fi
+    local t0=$SECONDS
     run "$WORK/y" "${y[@]}"
+    local t1=$SECONDS
     run "$WORK/c" "${c[@]}"
+    if [ -n "${CLI_TIMING:-}" ]; then
+        echo "time $name: yara $((t1 - t0))s candor $((SECONDS - t1))s"
+    fi
     local failed=""
     if [[ $what == *s* ]]; then
         sort -o "$WORK/y.out" "$WORK/y.out"

@@ -3,8 +3,8 @@
 rule slow
 {
     condition:
-        for all i in (0..filesize) : (
-            for all j in (0..filesize) : (uint8(j) == 0x61))
+        for all i in (0..filesize - 1) : (
+            for all j in (0..filesize - 1) : (uint8(j) == 0x61))
 }
 
 rule quick { condition: true }
