@@ -78,6 +78,14 @@ static void want_int(struct parser *p, const struct ast_expr *e,
 
 static struct ast_expr *parse_or(struct parser *p);
 static struct ast_expr *parse_primary(struct parser *p);
+static struct ast_expr *parse_level(struct parser *p, unsigned level);
+
+/* yara's primary_expression: the arithmetic and bitwise operators, which
+ * is what `at`, quantifiers and `@a[...]` take as operands. */
+static struct ast_expr *parse_arith(struct parser *p)
+{
+    return parse_level(p, 2);
+}
 
 struct ast_expr *parser_expr(struct parser *p)
 {
@@ -150,7 +158,7 @@ static struct ast_expr *parse_string_found(struct parser *p)
     e->ref = idx < 0 ? -1 : idx;
     if (parser_accept(p, TOK_AT)) {
         e->op = AST_STR_AT;
-        e->a = parse_primary(p);
+        e->a = parse_arith(p);
         if (!is_int(e->a))
             parser_error(p, "wrong type \"%s\" for at operator",
                          type_name(e->a->type));
@@ -297,7 +305,7 @@ static struct ast_expr *parse_of(struct parser *p, struct ast_expr *quant)
     parse_string_set(p, e);
     if (parser_accept(p, TOK_AT)) {
         e->ival = OF_AT;
-        e->a = parse_primary(p);
+        e->a = parse_arith(p);
         want_int(p, e->a, "at operator");
     } else if (parser_accept(p, TOK_IN)) {
         e->ival = OF_IN;
@@ -319,7 +327,7 @@ static struct ast_expr *parse_quant(struct parser *p)
         return node(p, AST_QUANT_ANY, TYPE_INT);
     if (parser_accept(p, TOK_NONE))
         return node(p, AST_QUANT_NONE, TYPE_INT);
-    q = parse_primary(p);
+    q = parse_arith(p);
     want_int(p, q, "quantifier");
     if (parser_accept(p, TOK_PERCENT)) {
         struct ast_expr *pc = node(p, AST_PERCENT, TYPE_INT);

@@ -402,10 +402,10 @@ static void string_op(struct run *r, enum vm_opcode op, uint32_t arg)
     case OP_STR_COUNT:
         push_int(r, l->n);
         return;
-    case OP_STR_AT:
+    case OP_STR_AT: /* an undefined offset gives false, as in yara */
         a = pop(r);
         if (a.type != V_INT)
-            push_undef(r);
+            push_int(r, 0);
         else
             push_int(r, count_in(l, a.u.i, a.u.i) > 0);
         return;
