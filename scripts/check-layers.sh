@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 allowed() {
     case $1 in
     base) echo "base" ;;
-    match|modules) echo "base" ;;
+    match) echo "base match" ;;
+    modules) echo "base modules" ;;
     rules) echo "base modules rules" ;;
     compile) echo "base rules match modules compile" ;;
     scan) echo "base compile match modules scan" ;;

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "compile/codegen.h"
 #include "compile/ruleset.h"
+#include "compile/strings.h"
 #include "rules/ast.h"
 #include "rules/parser.h"
 #include "scan/scanner.h"
@@ -31,6 +32,25 @@ struct candor_rules {
 
 /* ---- Compiler --------------------------------------------------------- */
 
+/* yara warns about strings that may slow scanning as it parses them; the
+ * verdict comes from building the string's patterns (compile/strings.c). */
+static void check_string(void *ctx, struct diag_sink *diag, const char *file,
+                         const char *rule, const struct ast_string *s)
+{
+    struct match_builder *b;
+    struct strings_result res = {false};
+    char err[256];
+
+    (void)ctx;
+    if (match_builder_new(1, &b) != CANDOR_OK)
+        return;
+    if (strings_add(b, 0, s, &res, err, sizeof(err)) == CANDOR_OK &&
+        res.slow)
+        diag_report(diag, CANDOR_DIAG_WARNING, file, s->line, rule,
+                    "string \"%s\" may slow down scanning", s->id);
+    match_builder_free(b);
+}
+
 enum candor_status candor_compiler_new(struct candor_compiler **out)
 {
     struct candor_compiler *c = mem_calloc(1, sizeof(*c));
@@ -40,6 +60,7 @@ enum candor_status candor_compiler_new(struct candor_compiler **out)
     ast_program_init(&c->prog);
     c->opts.max_strings_per_rule = 10000;
     c->opts.max_include_depth = 16;
+    c->opts.on_string = check_string;
     *out = c;
     return CANDOR_OK;
 }

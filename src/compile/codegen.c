@@ -595,11 +595,7 @@ static enum candor_status gen_strings(struct cg *cg, struct tables *t,
             diag_report(cg->diag, CANDOR_DIAG_ERROR, r->file, s->line,
                         r->name, "%s", err);
             rc = CANDOR_ERROR_SYNTAX;
-        } else if (res.slow) {
-            diag_report(cg->diag, CANDOR_DIAG_WARNING, r->file, s->line,
-                        r->name, "string \"%s\" may slow down scanning",
-                        s->id);
-        }
+        } /* res.slow was reported while parsing (candor.c) */
     }
     return rc;
 }

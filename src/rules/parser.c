@@ -510,12 +510,10 @@ static void parse_strings(struct parser *p, struct vec *strings)
         parse_string(p, strings);
         if (!p->stop)
             check_duplicate_string(p, strings);
-        if (strings->n > p->opts->max_strings_per_rule) {
-            parser_error(p, "too many strings in rule \"%s\" (limit: %u)",
-                         p->rule->name, p->opts->max_strings_per_rule);
-            p->stop = true;
-            return;
-        }
+        if (!p->stop && !p->rule_failed && p->opts->on_string != NULL)
+            p->opts->on_string(p->opts->on_string_ctx, p->diag, p->file,
+                               p->rule->name,
+                               vec_at(strings, strings->n - 1));
     }
 }
 
@@ -592,6 +590,11 @@ static void parse_rule_body(struct parser *p, struct ast_rule *r)
     r->cond = parser_expr(p);
     if (p->stop || !parser_expect(p, TOK_RBRACE))
         goto out;
+    /* yara counts the strings once the rule is complete. */
+    if (r->n_strings > p->opts->max_strings_per_rule)
+        parser_error_at(p, p->prev_line,
+                        "too many strings in rule \"%s\" (limit: %u)",
+                        r->name, p->opts->max_strings_per_rule);
     check_unreferenced(p, p->prev_line);
 out:
     vec_fini(&metas);

@@ -20,6 +20,11 @@
 struct parser_opts {
     uint32_t max_strings_per_rule; /* yara: 10,000 */
     unsigned max_include_depth;    /* yara: 16 */
+    /* Called for each string as soon as it is parsed without error, so
+     * that its warnings come in yara's order (NULL: none). */
+    void (*on_string)(void *ctx, struct diag_sink *diag, const char *file,
+                      const char *rule, const struct ast_string *s);
+    void *on_string_ctx;
 };
 
 /*
