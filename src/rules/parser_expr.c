@@ -327,7 +327,9 @@ static struct ast_expr *parse_quant(struct parser *p)
         return node(p, AST_QUANT_ANY, TYPE_INT);
     if (parser_accept(p, TOK_NONE))
         return node(p, AST_QUANT_NONE, TYPE_INT);
+    p->in_quant = true;
     q = parse_arith(p);
+    p->in_quant = false;
     want_int(p, q, "quantifier");
     if (parser_accept(p, TOK_PERCENT)) {
         struct ast_expr *pc = node(p, AST_PERCENT, TYPE_INT);
@@ -587,11 +589,15 @@ static struct ast_expr *parse_primary(struct parser *p)
     case TOK_INT: case TOK_FLOAT: case TOK_TEXT: case TOK_TRUE:
     case TOK_FALSE: case TOK_FILESIZE: case TOK_ENTRYPOINT:
         return parse_literal(p);
-    case TOK_LPAREN:
+    case TOK_LPAREN: {
+        bool in_quant = p->in_quant;
         parser_advance(p);
+        p->in_quant = false;
         e = parser_expr(p);
+        p->in_quant = in_quant;
         parser_expect(p, TOK_RPAREN);
         return e;
+    }
     case TOK_STRING_ID:
         return parse_string_found(p);
     case TOK_STRING_COUNT: case TOK_STRING_OFFSET: case TOK_STRING_LENGTH:
@@ -635,6 +641,8 @@ static struct ast_expr *parse_quantified(struct parser *p)
         return parse_of(p, q);
     }
     q = parse_primary(p);
+    if (p->in_quant)
+        return q;
     if (p->tok.kind == TOK_PERCENT && parser_peek(p).kind == TOK_OF) {
         struct ast_expr *pc = node(p, AST_PERCENT, TYPE_INT);
         parser_advance(p);
@@ -798,6 +806,8 @@ static struct ast_expr *parse_level(struct parser *p, unsigned level)
         }
         if (o == NULL)
             return a;
+        if (o->tok == TOK_PERCENT && parser_peek(p).kind == TOK_OF)
+            return a; /* `50% of`: a percentage, not a remainder */
         parser_advance(p);
         struct ast_expr *b = parse_level(p, level + 1);
         a = level <= 1 ? compare(p, o, a, b) : arith(p, o, a, b);

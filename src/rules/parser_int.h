@@ -35,6 +35,7 @@ struct parser {
     uint32_t n_vars;
     uint32_t n_slots;       /* loop slots used by the rule so far */
     uint32_t of_depth;      /* for..of nesting: `$` is allowed inside */
+    bool in_quant;          /* parsing a loop's quantifier: `of` ends it */
     bool rule_failed;       /* a semantic error in this rule */
     bool failed;            /* any error in this file */
     bool stop;              /* a syntax error: skip the rest of the file */
