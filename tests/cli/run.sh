@@ -76,6 +76,66 @@ run() {
     echo $? >"$p.rc"
 }
 
+# One comparison, in its own directory D: prints "ok" or the failure line.
+compare_one() {
+    local d=$1 name=$2 what=$3 failed="" t0=$SECONDS t1
+    mkdir -p "$d"
+    run "$d/y" "${y[@]}"
+    t1=$SECONDS
+    run "$d/c" "${c[@]}"
+    if [ -n "${CLI_TIMING:-}" ]; then
+        echo "time $name: yara $((t1 - t0))s candor $((SECONDS - t1))s" >&2
+    fi
+    if [[ $what == *s* ]]; then
+        sort -o "$d/y.out" "$d/y.out"
+        sort -o "$d/c.out" "$d/c.out"
+    fi
+    if [[ $what == *o* ]] && ! cmp -s "$d/y.out" "$d/c.out"; then
+        failed="stdout: $(first_diff "$d/y.out" "$d/c.out")"
+    fi
+    if [[ $what == *e* ]]; then
+        normalize_err "$d/y.err" >"$d/y.nerr"
+        if ! cmp -s "$d/y.nerr" "$d/c.err"; then
+            failed="$failed stderr: $(first_diff "$d/y.nerr" "$d/c.err")"
+        fi
+    fi
+    if [[ $what == *w* ]]; then
+        grep '^warning: rule' "$d/y.err" | grep -v 'may slow down' >"$d/y.w"
+        grep '^warning: rule' "$d/c.err" | grep -v 'may slow down' >"$d/c.w"
+        if ! cmp -s "$d/y.w" "$d/c.w"; then
+            failed="$failed warnings: $(first_diff "$d/y.w" "$d/c.w")"
+        fi
+    fi
+    if [[ $what == *r* ]] && ! cmp -s "$d/y.rc" "$d/c.rc"; then
+        failed="$failed exit code: yara $(cat "$d/y.rc"), candor $(cat "$d/c.rc")"
+    fi
+    if [ -n "$failed" ]; then
+        echo "FAIL $name:$failed"
+    else
+        echo ok
+    fi
+}
+
+# Comparisons run in the background, JOBS at a time; barrier waits for
+# them and counts their results in the order they were started. Call it
+# before anything that reads or rewrites files a comparison uses.
+JOBS=${CLI_JOBS:-$(($(nproc 2>/dev/null || echo 2) * 2))}
+n_started=0
+n_counted=0
+barrier() {
+    wait
+    while [ $n_counted -lt $n_started ]; do
+        n_counted=$((n_counted + 1))
+        local r
+        r=$(cat "$WORK/cmp/$n_counted.result" 2>/dev/null)
+        if [ "$r" = ok ]; then
+            ok
+        else
+            bad "${r#FAIL }"
+        fi
+    done
+}
+
 # compare NAME WHAT YARA_CMD... :: CANDOR_CMD...
 # WHAT has letters: o stdout, e stderr, r exit code, s sort stdout first
 # (several threads), w stderr lines starting "warning: rule" only.
@@ -95,42 +155,12 @@ compare() {
         skipped=$((skipped + 1))
         return
     fi
-    local t0=$SECONDS
-    run "$WORK/y" "${y[@]}"
-    local t1=$SECONDS
-    run "$WORK/c" "${c[@]}"
-    if [ -n "${CLI_TIMING:-}" ]; then
-        echo "time $name: yara $((t1 - t0))s candor $((SECONDS - t1))s"
-    fi
-    local failed=""
-    if [[ $what == *s* ]]; then
-        sort -o "$WORK/y.out" "$WORK/y.out"
-        sort -o "$WORK/c.out" "$WORK/c.out"
-    fi
-    if [[ $what == *o* ]] && ! cmp -s "$WORK/y.out" "$WORK/c.out"; then
-        failed="stdout: $(first_diff "$WORK/y.out" "$WORK/c.out")"
-    fi
-    if [[ $what == *e* ]]; then
-        normalize_err "$WORK/y.err" >"$WORK/y.nerr"
-        if ! cmp -s "$WORK/y.nerr" "$WORK/c.err"; then
-            failed="$failed stderr: $(first_diff "$WORK/y.nerr" "$WORK/c.err")"
-        fi
-    fi
-    if [[ $what == *w* ]]; then
-        grep '^warning: rule' "$WORK/y.err" | grep -v 'may slow down' >"$WORK/y.w"
-        grep '^warning: rule' "$WORK/c.err" | grep -v 'may slow down' >"$WORK/c.w"
-        if ! cmp -s "$WORK/y.w" "$WORK/c.w"; then
-            failed="$failed warnings: $(first_diff "$WORK/y.w" "$WORK/c.w")"
-        fi
-    fi
-    if [[ $what == *r* ]] && ! cmp -s "$WORK/y.rc" "$WORK/c.rc"; then
-        failed="$failed exit code: yara $(cat "$WORK/y.rc"), candor $(cat "$WORK/c.rc")"
-    fi
-    if [ -n "$failed" ]; then
-        bad "$name:$failed"
-    else
-        ok
-    fi
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+        wait -n
+    done
+    n_started=$((n_started + 1))
+    mkdir -p "$WORK/cmp"
+    compare_one "$WORK/cmp/$n_started" "$name" "$what" >"$WORK/cmp/$n_started.result" &
 }
 
 # scan NAME WHAT ARGS...: `yara ARGS` against `candor scan ARGS`.
@@ -177,6 +207,9 @@ printf 'nothing to see\n' >plain.txt
 head -c 1100000 /dev/zero | tr '\0' a >many.txt
 head -c 200000 /dev/zero | tr '\0' a >slow.txt
 printf 'a=b' >module.data
+mkdir -p slowdir
+cp slow.txt slowdir/slow.txt
+printf 'b\n' >slowdir/quick.txt
 
 mkdir -p tree/sub/deep tree/empty
 printf 'hello\n' >tree/a.txt
@@ -246,19 +279,22 @@ scan "-d after a good one, without =" oer -w -d iv=5 -d fv=1.5 -d bv=true -d sv=
 scan "-d twice" er -w -d iv=5 -d iv=6 ext.yar text.txt
 scan "-d of the wrong type" r -w -d iv=abc -d fv=1.5 -d bv=true -d sv=a=b ext.yar text.txt
 scan "-d empty name" oer -w -d =5 basic.yar text.txt
-compare "-d with compiled rules" or "$YARAC" -d iv=5 -d fv=1.5 -d bv=true -d sv=a=b ext.yar y.yarc \
-    :: "$CANDOR" compile -d iv=5 -d fv=1.5 -d bv=true -d sv=a=b ext.yar c.cdr
+compare "-d with compiled rules" or "$YARAC" -d iv=5 -d fv=1.5 -d bv=true -d sv=a=b ext.yar y-ext.yarc \
+    :: "$CANDOR" compile -d iv=5 -d fv=1.5 -d bv=true -d sv=a=b ext.yar c-ext.cdr
+barrier
+# scan_compiled NAME WHAT SET ARGS...: yara -C y-SET.yarc against candor
+# scan -C c-SET.cdr (compiled by an earlier comparison, then barrier).
 scan_compiled() {
-    local name=$1 what=$2
-    shift 2
-    compare "$name" "$what" "$YARA" "$@" y.yarc text.txt :: "$CANDOR" scan "$@" c.cdr text.txt
+    local name=$1 what=$2 set=$3
+    shift 3
+    compare "$name" "$what" "$YARA" "$@" "y-$set.yarc" text.txt :: "$CANDOR" scan "$@" "c-$set.cdr" text.txt
 }
 if [ $have_yara = 1 ]; then
-    scan_compiled "-C" oer -C
-    scan_compiled "-C -d overrides" oer -C -d iv=4 -d bv=false
-    scan_compiled "-C -d wrong type" oer -C -d iv=abc
-    scan_compiled "-C -d without =" oer -C -d iv
-    scan_compiled "-C -s -e -g" oer -C -s -e -g
+    scan_compiled "-C" oer ext -C
+    scan_compiled "-C -d overrides" oer ext -C -d iv=4 -d bv=false
+    scan_compiled "-C -d wrong type" oer ext -C -d iv=abc
+    scan_compiled "-C -d without =" oer ext -C -d iv
+    scan_compiled "-C -s -e -g" oer ext -C -s -e -g
 fi
 
 # ---- usage errors ----------------------------------------------------------
@@ -329,25 +365,27 @@ scan "too many matches, -w" oer -w many.yar many.txt
 scan "too many matches, count" orw -c many.yar many.txt
 
 # ---- compiled rules ----------------------------------------------------------
-compare "compile" oer "$YARAC" -w basic.yar y.yarc :: "$CANDOR" compile -w basic.yar c.cdr
-scan_compiled "-C output" oer -w -C
-scan_compiled "-C -s -e -g -m" oer -w -C -s -e -g -m
-compare "compile namespaces" oer "$YARAC" -w ns1:basic.yar ns2:other.yar y.yarc \
-    :: "$CANDOR" compile -w ns1:basic.yar ns2:other.yar c.cdr
-scan_compiled "-C namespaces" oer -w -C -e
+compare "compile" oer "$YARAC" -w basic.yar y-basic.yarc :: "$CANDOR" compile -w basic.yar c-basic.cdr
+barrier
+scan_compiled "-C output" oer basic -w -C
+scan_compiled "-C -s -e -g -m" oer basic -w -C -s -e -g -m
+compare "compile namespaces" oer "$YARAC" -w ns1:basic.yar ns2:other.yar y-ns.yarc \
+    :: "$CANDOR" compile -w ns1:basic.yar ns2:other.yar c-ns.cdr
+barrier
+scan_compiled "-C namespaces" oer ns -w -C -e
 scan "-C with two rule files" oer -C basic.yar other.yar text.txt
 scan "-C missing file" oer -C missing.cdr text.txt
 scan "-C source file" oer -C basic.yar text.txt
 scan "-C does not split namespaces" oer -C ns:missing text.txt
 compare "compile: no arguments" oer "$YARAC" :: "$CANDOR" compile
 compare "compile: one argument" oer "$YARAC" basic.yar :: "$CANDOR" compile basic.yar
-compare "compile: errors" oer "$YARAC" errors.yar y.out2 :: "$CANDOR" compile errors.yar c.out2
-compare "compile: missing file" oer "$YARAC" missing.yar y.out2 :: "$CANDOR" compile missing.yar c.out2
-compare "compile: warning" oer "$YARAC" warn.yar y.out2 :: "$CANDOR" compile warn.yar c.out2
-compare "compile: --fail-on-warnings" oer "$YARAC" --fail-on-warnings warn.yar y.out2 \
-    :: "$CANDOR" compile --fail-on-warnings warn.yar c.out2
-compare "compile: -d without =" oer "$YARAC" -w -d x basic.yar y.out2 :: "$CANDOR" compile -w -d x basic.yar c.out2
-compare "compile: unknown -x" oer "$YARAC" -x a=b basic.yar y.out2 :: "$CANDOR" compile -x a=b basic.yar c.out2
+compare "compile: errors" oer "$YARAC" errors.yar y.o3 :: "$CANDOR" compile errors.yar c.o3
+compare "compile: missing file" oer "$YARAC" missing.yar y.o4 :: "$CANDOR" compile missing.yar c.o4
+compare "compile: warning" oer "$YARAC" warn.yar y.o5 :: "$CANDOR" compile warn.yar c.o5
+compare "compile: --fail-on-warnings" oer "$YARAC" --fail-on-warnings warn.yar y.o6 \
+    :: "$CANDOR" compile --fail-on-warnings warn.yar c.o6
+compare "compile: -d without =" oer "$YARAC" -w -d x basic.yar y.o7 :: "$CANDOR" compile -w -d x basic.yar c.o7
+compare "compile: unknown -x" oer "$YARAC" -x a=b basic.yar y.o8 :: "$CANDOR" compile -x a=b basic.yar c.o8
 compare "compile: -v" r "$YARAC" -v :: "$CANDOR" compile -v
 compare "compile: -h" r "$YARAC" -h :: "$CANDOR" compile -h
 
@@ -371,7 +409,7 @@ scan "scan list, recursive" oer -w -p 1 -r --scan-list anyfile.yar list.txt
 scan "scan list, -z only in directories" oer -w -p 1 -z 7 --scan-list anyfile.yar list.txt
 scan "scan list is a directory" oer --scan-list anyfile.yar tree
 scan "scan list missing" oer --scan-list anyfile.yar missing.txt
-scan "directory with a scan error" oer -w -p 1 -a 1 slow.yar tree
+scan "directory with a scan error" oer -w -p 1 -a 1 slow.yar slowdir
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
     AS_USER=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 else
@@ -391,6 +429,8 @@ if [ "$(id -u)" != 0 ] || [ ${#AS_USER[@]} -gt 0 ]; then
 else
     echo "cli: running as root without setpriv: unreadable-file checks skipped"
 fi
+
+barrier
 
 # ---- candor only: where candor differs on purpose (docs/cli.md) --------------
 mkdir -p loop/sub
