@@ -304,11 +304,18 @@ static int scan_single(struct worker *w, const char *target)
 {
     struct stat st;
 
-    if (stat(target, &st) != 0 && looks_like_pid(target)) {
-        output_error(&w->env->out,
-                     "error scanning %s: candor does not scan processes, "
-                     "only files and directories",
-                     target);
+    if (stat(target, &st) != 0) {
+        if (looks_like_pid(target)) {
+            output_error(&w->env->out,
+                         "error scanning %s: candor does not scan processes, "
+                         "only files and directories",
+                         target);
+            return 1;
+        }
+    } else if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+        /* Never opened: opening a FIFO waits for a writer. */
+        output_error(&w->env->out, "error scanning %s: %s", target,
+                     scan_error(CANDOR_ERROR_IO));
         return 1;
     }
     return scan_one(w, target) == CANDOR_OK ? 0 : 1;
