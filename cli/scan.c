@@ -220,15 +220,15 @@ static bool looks_like_pid(const char *s)
 /*
  * --scan-list: each line (without its '\n'; nothing else is trimmed, an
  * empty line is a path too) is a file, or a directory walked as the
- * target would be. -z applies only inside directories, as in yara.
+ * target would be. -z applies only inside directories, as in yara. A line
+ * longer than PATH_MAX is reported and skipped.
  */
 static int scan_list(struct scan_env *env, const char *list,
                      const struct walk_opts *wo, struct pool *pool)
 {
     struct stat st;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    char line[PATH_MAX + 2]; /* a path, its '\n' and the NUL */
+    long n_line = 0;
     FILE *f;
 
     if (stat(list, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -240,10 +240,19 @@ static int scan_list(struct scan_env *env, const char *list,
         output_error(&env->out, "error: could not open file \"%s\".", list);
         return 1;
     }
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while (fgets(line, sizeof(line), f) != NULL) {
+        size_t len = strlen(line);
         char *path;
-        if (len > 0 && line[len - 1] == '\n')
+        n_line++;
+        if (len > 0 && line[len - 1] == '\n') {
             line[len - 1] = '\0';
+        } else if (!feof(f)) {
+            output_error(&env->out, "error: %s, line %ld: longer than a path",
+                         list, n_line);
+            for (int c = getc(f); c != EOF && c != '\n'; c = getc(f))
+                continue;
+            continue;
+        }
         if (stat(line, &st) == 0 && S_ISDIR(st.st_mode)) {
             walk_dir(line, wo, push_path, pool, &env->out);
             continue;
@@ -255,7 +264,6 @@ static int scan_list(struct scan_env *env, const char *list,
         }
         pool_push(pool, path);
     }
-    free(line);
     fclose(f);
     return 0;
 }
