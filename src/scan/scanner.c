@@ -163,10 +163,14 @@ static int notify(struct candor_scanner *s, enum candor_event ev,
     return s->fn == NULL ? 0 : s->fn(s->ctx, ev, rule, str);
 }
 
+/*
+ * The limit of matching rules (-l) counts across every scan of the
+ * scanner, as yara's does: once it is reached, each later file still
+ * reports its first matching rule, then stops.
+ */
 static enum candor_status report(struct candor_scanner *s)
 {
     const struct ruleset *rs = s->rs;
-    uint32_t reported = 0;
 
     for (uint32_t i = 0; i < rs->n_strings; i++) {
         if (match_scratch_list(s->scratch, i)->overflow &&
@@ -181,11 +185,12 @@ static enum candor_status report(struct candor_scanner *s)
             continue;
         if (!s->results[i] && !(s->flags & CANDOR_SCAN_REPORT_NOT_MATCHING))
             continue;
-        if (s->results[i] && s->max_rules != 0 && reported >= s->max_rules)
-            continue;
-        reported += s->results[i];
         if (notify(s, ev, &rs->h_rules[i], NULL))
             return CANDOR_ERROR_CALLBACK;
+        s->n_reported += s->results[i];
+        if (s->results[i] && s->max_rules != 0 &&
+            s->n_reported >= s->max_rules)
+            break;
     }
     if (notify(s, CANDOR_EVENT_SCAN_FINISHED, NULL, NULL))
         return CANDOR_ERROR_CALLBACK;

@@ -25,6 +25,7 @@ struct candor_scanner {
     unsigned flags;
     unsigned timeout_s;
     uint32_t max_rules;
+    uint64_t n_reported;         /* matching rules reported, all scans */
     uint8_t *results;            /* per rule */
     struct vm_value *externals;  /* current values */
     char **ext_strings;          /* owned copies of string externals */

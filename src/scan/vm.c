@@ -22,7 +22,6 @@ enum loop_kind { LOOP_KIND_RANGE, LOOP_KIND_ENUM, LOOP_KIND_SET };
 struct vm_loop {
     uint8_t kind;
     uint8_t quant;      /* QK_* */
-    bool bad_quant;     /* the quantifier's value was undefined */
     int64_t need;       /* QK_N: count; QK_PERCENT: percent */
     int64_t cur, last;  /* RANGE: the variable and its last value */
     uint64_t pos, total;
@@ -448,18 +447,18 @@ static bool quant_holds(unsigned qk, int64_t need, uint64_t n_true,
     }
 }
 
-/* Pops the quantifier's value if it has one. */
-static void pop_quant(struct run *r, unsigned qk, int64_t *need, bool *bad)
+/* Pops the quantifier's value if it has one. yara reads an undefined
+ * quantifier as `all` (its encoding of `all` is the undefined value). */
+static void pop_quant(struct run *r, unsigned *qk, int64_t *need)
 {
     struct vm_value q;
 
     *need = 0;
-    *bad = false;
-    if (qk != QK_N && qk != QK_PERCENT)
+    if (*qk != QK_N && *qk != QK_PERCENT)
         return;
     q = pop(r);
     if (q.type != V_INT)
-        *bad = true;
+        *qk = QK_ALL;
     else
         *need = q.u.i;
 }
@@ -471,7 +470,6 @@ static void of_strings(struct run *r, uint32_t set, int64_t imm)
     struct vm_value lo = {V_INT, 0, {.i = 0}}, hi = lo;
     uint64_t count = 0;
     int64_t need;
-    bool bad;
 
     if (placement == VM_OF_IN)
         hi = pop(r);
@@ -479,8 +477,10 @@ static void of_strings(struct run *r, uint32_t set, int64_t imm)
         lo = pop(r);
     if (placement == VM_OF_AT)
         hi = lo;
-    pop_quant(r, qk, &need, &bad);
-    if (bad || lo.type != V_INT || hi.type != V_INT) {
+    pop_quant(r, &qk, &need);
+    if (qk == QK_N && need == 0)
+        qk = QK_NONE; /* yara: `0 of them` means none of them */
+    if (lo.type != V_INT || hi.type != V_INT) {
         push_int(r, 0);
         return;
     }
@@ -501,12 +501,13 @@ static void of_rules(struct run *r, uint32_t set, int64_t imm)
     unsigned qk = quant_kind(imm);
     uint64_t count = 0;
     int64_t need;
-    bool bad;
 
-    pop_quant(r, qk, &need, &bad);
+    pop_quant(r, &qk, &need);
+    if (qk == QK_N && need == 0)
+        qk = QK_NONE;
     for (uint32_t i = 0; i < n; i++)
         count += r->env->rule_results[r->env->rs->sets[set + i]] != 0;
-    push_int(r, !bad && quant_holds(qk, need, count, n));
+    push_int(r, quant_holds(qk, need, count, n));
 }
 
 /* LOOP_RANGE, LOOP_ENUM, LOOP_SET: set up the slot. */
@@ -556,8 +557,10 @@ static void loop_begin(struct run *r, enum vm_opcode op, uint32_t arg,
         r->sp--;
         if (op == OP_LOOP_ENUM)
             l->base--;
-        l->bad_quant = q.type != V_INT;
-        l->need = q.u.i;
+        if (q.type != V_INT)
+            l->quant = QK_ALL; /* as yara reads an undefined quantifier */
+        else
+            l->need = q.u.i;
     }
 }
 
@@ -570,8 +573,8 @@ static bool loop_decided(const struct vm_loop *l)
     case QK_ALL: return n_false > 0;
     case QK_ANY: return l->n_true > 0;
     case QK_NONE: return l->n_true > 0;
-    case QK_N: return l->bad_quant || (l->need > 0 && l->n_true >= (uint64_t)l->need);
-    default: return l->bad_quant;
+    case QK_N: return l->need > 0 && l->n_true >= (uint64_t)l->need;
+    default: return false;
     }
 }
 
@@ -597,7 +600,7 @@ static void loop_step(struct run *r, uint32_t slot)
 static void loop_end(struct run *r, uint32_t slot)
 {
     struct vm_loop *l = &r->vm->loops[slot];
-    bool res = !l->bad_quant && l->total > 0 &&
+    bool res = l->total > 0 &&
                quant_holds(l->quant, l->need, l->n_true, l->total);
 
     if (l->kind == LOOP_KIND_ENUM)
