@@ -458,6 +458,15 @@ expect "a PID is refused clearly" 1 "" "^error scanning 999999: candor does not 
     "$CANDOR" scan anyfile.yar 999999
 expect "-p 0 means the default" 0 "anyfile tree/a.txt" "" \
     bash -c "'$CANDOR' scan -w -p 0 anyfile.yar tree | grep -x 'anyfile tree/a.txt'"
+{
+    echo text.txt
+    head -c 5000 /dev/zero | tr '\0' x
+    echo
+    echo plain.txt
+} >longlist.txt
+expect "a scan-list line longer than a path" 0 "always text.txt" \
+    "^error: longlist.txt, line 2: longer than a path$" \
+    bash -c "'$CANDOR' scan -w -p 1 --scan-list basic.yar longlist.txt | grep -x 'always text.txt'"
 expect "candor alone prints usage" 1 "" "^Usage: candor COMMAND" "$CANDOR"
 expect "candor --version" 0 "candor $(sed -n 's/^#define CANDOR_VERSION "\(.*\)"/\1/p' "$ROOT/include/candor.h")" "" \
     "$CANDOR" --version
