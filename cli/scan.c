@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,9 +201,13 @@ static bool push_path(void *ctx, char *path)
     return true;
 }
 
+/* -p, else the CPUs this process may run on (at most MAX_THREADS). */
 static int thread_count(const struct options *o)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof(set), &set) == 0
+                 ? CPU_COUNT(&set)
+                 : sysconf(_SC_NPROCESSORS_ONLN);
 
     if (o->threads_set && o->threads > 0)
         return (int)o->threads; /* at most MAX_THREADS: checked earlier */
