@@ -43,6 +43,10 @@ struct token parser_peek(struct parser *p)
 
 static void report(struct parser *p, enum candor_diag_level level, int line,
                    const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void report(struct parser *p, enum candor_diag_level level, int line,
+                   const char *fmt, va_list ap)
 {
     char msg[768];
 

@@ -1,0 +1,1 @@
+rule a { strings: $a = "abc" private $b = "bc" condition: $a and $b }

@@ -1,0 +1,1 @@
+rule a { strings: $a = "cmd" fullword condition: $a }

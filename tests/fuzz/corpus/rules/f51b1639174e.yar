@@ -1,0 +1,2 @@
+rule a { condition: true or false and false }
+rule b { condition: (true or false) and false }
