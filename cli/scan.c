@@ -46,7 +46,9 @@ struct worker {
     struct candor_scanner *scanner;
     struct outbuf buf;
     const char *path;     /* the file being scanned */
-    long long n_matching; /* matching rules so far, for -c and -l */
+    long long n_matching; /* matching rules in this file, for -c */
+    long long n_limit;    /* matching rules in every file so far, for -l:
+                             yara's counter runs across files */
     bool streaming;       /* holds the output lock for a long block */
 };
 
@@ -99,9 +101,11 @@ static int on_rule(struct worker *w, bool matching,
     if (!matching)
         return 0;
     w->n_matching++;
-    /* -l counts matching rules, shown or not, and ends the file's scan
-       (so with -n the rules after the limit are not reported either). */
-    return o->max_rules != 0 && w->n_matching >= o->max_rules;
+    w->n_limit++;
+    /* -l counts matching rules, shown or not, over all files, and ends the
+       file's scan (so with -n the rules after the limit are not reported
+       either, and each later file stops after its first matching rule). */
+    return o->max_rules != 0 && w->n_limit >= o->max_rules;
 }
 
 static int on_event(void *ctx, enum candor_event ev,
