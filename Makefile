@@ -49,7 +49,7 @@ LIB      := $(BUILD)/libcandor.a
 CANDOR   := $(BUILD)/candor
 UNIT     := $(BUILD)/unit-tests
 
-.PHONY: demo all check test-unit fuzz fuzz-replay bench bench-quick conformance \
+.PHONY: demo diff all check test-unit fuzz fuzz-replay bench bench-quick conformance \
         format clean help setup
 
 all: $(CANDOR)
@@ -74,6 +74,11 @@ $(UNIT): $(UNIT_OBJ) $(LIB)
 # yara, fuzz-corpus replay. Ends with one line `N passed, N failed`.
 check: $(CANDOR) $(UNIT) fuzz-build-replay
 	@BUILD=$(BUILD) bash tests/run.sh
+
+# The seeded differential run against yara (not yet part of `check`: it
+# still shows differences; see the closing notes of issue 3).
+diff: $(CANDOR)
+	python3 tests/diff/difftest.py --candor $(CANDOR)
 
 test-unit: $(UNIT)
 	$(UNIT)

