@@ -10,7 +10,8 @@
  * line i it prints `W i` when the string may slow down scanning, `E i MSG`
  * when it does not compile, and per match `R i OFFSET` then `L LENGTH`
  * (the lines yara's console module prints in strings_diff.py's rules), and
- * `O i` when the string overflowed. Built by strings_diff.py against
+ * `O i` when the string overflowed (STRINGS_DRIVER_STATS=1: counts on
+ * stderr). Built by strings_diff.py against
  * build/libcandor.a; it parses definitions itself because the matcher does
  * not depend on the rule parser.
  */
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/mem.h"
@@ -182,8 +184,17 @@ static uint8_t *read_file(const char *path, size_t *len)
     return data;
 }
 
+static double seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 int main(int argc, char **argv)
 {
+    double t0 = seconds(), t1, t2;
     struct match_scan_opts opts = {false, 1000000, 0};
     struct arena a;
     struct def *defs = NULL;
@@ -246,8 +257,26 @@ int main(int argc, char **argv)
     if (match_builder_build(b, &db) != CANDOR_OK ||
         match_scratch_new(db, &sc) != CANDOR_OK)
         return 3;
+    t1 = seconds();
     if (match_scan(db, sc, data, len, &opts) != CANDOR_OK)
         return 4;
+    t2 = seconds();
+    if (getenv("STRINGS_DRIVER_STATS") != NULL) {
+        struct match_db_info di;
+        struct match_stats st;
+        match_db_info(db, &di);
+        match_scratch_stats(sc, &st);
+        fprintf(stderr,
+                "forms: %u literal, %u masked, %u regex (%u searched "
+                "everywhere); %u atoms, %llu bytes of vectorscan\n"
+                "scan: %llu atom hits, %llu verifications, %llu limit hits\n"
+                "time: %.3f s building, %.3f s scanning %zu bytes\n",
+                di.n_literal, di.n_masked, di.n_regex, di.n_scan_all,
+                di.n_atoms, (unsigned long long)di.hs_bytes,
+                (unsigned long long)st.atom_hits,
+                (unsigned long long)st.verifications,
+                (unsigned long long)st.limit_hits, t1 - t0, t2 - t1, len);
+    }
     for (uint32_t i = 0; i < n; i++) {
         const struct match_list *l = match_scratch_list(sc, i);
         for (uint32_t k = 0; k < l->n; k++)

@@ -22,7 +22,7 @@
 #include "compile/atoms.h"
 #include "rules/re.h"
 
-#define LITERAL_ATOM 64u         /* longest atom taken from a literal */
+#define LITERAL_ATOM 16u         /* longest atom taken from a literal */
 #define PCRE_TEXT_MAX (16u << 20)
 #define MASKED_MAX 4096u         /* longest fixed hex string kept masked */
 #define PCRE_REPEAT_MAX 65535u

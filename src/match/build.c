@@ -516,3 +516,20 @@ out:
     mem_free(ids);
     return rc;
 }
+
+void match_db_info(const struct match_db *db, struct match_db_info *out)
+{
+    size_t size = 0;
+
+    memset(out, 0, sizeof(*out));
+    for (uint32_t i = 0; i < db->n_forms; i++) {
+        uint8_t k = db->forms[i].kind;
+        out->n_literal += k == FORM_LITERAL;
+        out->n_masked += k == FORM_MASKED;
+        out->n_regex += k == FORM_REGEX;
+    }
+    out->n_scan_all = db->n_scan_all;
+    out->n_atoms = db->n_atoms;
+    if (db->hs != NULL && hs_database_size(db->hs, &size) == HS_SUCCESS)
+        out->hs_bytes = size;
+}

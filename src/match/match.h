@@ -134,6 +134,15 @@ enum candor_status match_db_save(const struct match_db *db, struct buf *out,
 enum candor_status match_db_load(struct bytes in, const uint8_t *key,
                                  size_t key_len, struct match_db **out);
 
+/* What a database holds, for statistics (-S) and tests. */
+struct match_db_info {
+    uint32_t n_literal, n_masked, n_regex; /* forms by kind */
+    uint32_t n_scan_all;                   /* regex forms without atoms */
+    uint32_t n_atoms;                      /* distinct vectorscan patterns */
+    uint64_t hs_bytes;                     /* vectorscan database size */
+};
+void match_db_info(const struct match_db *db, struct match_db_info *out);
+
 enum candor_status match_scratch_new(const struct match_db *db,
                                      struct match_scratch **out);
 void match_scratch_free(struct match_scratch *s);
