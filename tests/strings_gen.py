@@ -56,7 +56,9 @@ def hex_seq(r, depth, n, in_alt):
         if c < 0.15:
             lo = r.randint(0, 3)
             j = r.choice(["[%d]" % (lo + 1), "[%d-%d]" % (lo, lo + r.randint(0, 3))]
-                         + ([] if in_alt else ["[%d-]" % lo, "[-]"]))
+                         + ([] if in_alt else ["[%d-]" % lo, "[-]",
+                                               "[%d-%d]" % (lo, 201 + lo),
+                                               "[%d-]" % (201 + lo)]))
             toks.append(j)
             toks.append(hex_byte(r))
         elif c < 0.3 and depth < 2:

@@ -375,10 +375,6 @@ static void feed_repeat(struct walker *w, const struct re_node *n,
     struct best c;
 
     len_range(n, depth, &a, &b);
-    if (n->hex_jump && n->min == 1 && n->max == 1) {
-        seg_push(w, s, best, 0, 0);
-        return;
-    }
     if (n->min == 0 || n->hex_jump) {
         breaks(w, s, best, a, b);
         return;

@@ -599,16 +599,15 @@ static int masked_atom(const uint8_t *bytes, const uint8_t *mask, uint32_t len,
     return best == ATOMS_NONE ? ATOMS_NONE : best / 64;
 }
 
-static enum candor_status add_hex(struct match_builder *b, uint32_t sid,
-                                  const struct re_node *re,
-                                  struct strings_result *res, char *err,
-                                  size_t err_len)
+/* One hex string, or one piece of a chained one. */
+static enum candor_status add_hex_piece(struct match_builder *b, uint32_t sid,
+                                        const struct re_node *re, char *err,
+                                        size_t err_len)
 {
     struct atoms at;
     uint8_t *bytes = mem_alloc(MASKED_MAX), *mask = mem_alloc(MASKED_MAX);
     uint32_t len = 0, off = 0, n = 0;
-    enum candor_status rc = CANDOR_OK;
-    bool done = false;
+    enum candor_status rc;
 
     if (bytes == NULL || mask == NULL ||
         !atoms_from_tree(re, true, false, MATCH_MAX_BEFORE, &at)) {
@@ -618,19 +617,100 @@ static enum candor_status add_hex(struct match_builder *b, uint32_t sid,
             atoms_fini(&at);
         return CANDOR_ERROR_NOMEM;
     }
-    res->slow = at.yara_quality < ATOMS_WARN_BELOW;
     if (flatten_fixed(re, bytes, mask, &len, 0) && len > 0 &&
-        masked_atom(bytes, mask, len, &off, &n) >= ATOMS_MIN_USEFUL) {
+        masked_atom(bytes, mask, len, &off, &n) >= ATOMS_MIN_USEFUL)
         rc = match_builder_add_masked(b, sid, bytes, mask, len, 0, off, n);
-        done = true;
-    }
-    if (!done)
+    else
         rc = add_regex_form(b, sid, re, &at, false, false, MATCH_HEX, err,
                             err_len);
     atoms_fini(&at);
     mem_free(bytes);
     mem_free(mask);
     return rc;
+}
+
+/* A top-level jump that makes yara chain the pieces around it. */
+static bool long_jump(const struct re_node *k)
+{
+    return k->kind == RE_REPEAT && k->hex_jump &&
+           (k->max == RE_INFINITE || k->max > RE_MAX_HEX_ALT_JUMP);
+}
+
+static uint32_t gap_add(uint32_t a, uint32_t b, bool is_max)
+{
+    if (a == MATCH_GAP_UNBOUNDED || b == MATCH_GAP_UNBOUNDED ||
+        a > UINT32_MAX - 1 - b)
+        return is_max ? MATCH_GAP_UNBOUNDED : UINT32_MAX - 1;
+    return a + b;
+}
+
+/*
+ * A hex string with jumps longer than 200 bytes (or unbounded) at its top
+ * level is matched as yara does it: piece by piece, linked at the end
+ * (match_builder_add_chain). Consecutive long jumps make one gap.
+ */
+static enum candor_status add_hex_chain(struct match_builder *b,
+                                        uint32_t sid, const struct re_node *re,
+                                        char *err, size_t err_len)
+{
+    uint32_t gmin[MATCH_MAX_PIECES] = {0}, gmax[MATCH_MAX_PIECES] = {0};
+    uint32_t from[MATCH_MAX_PIECES], to[MATCH_MAX_PIECES];
+    uint32_t n = 0, first, i = 0;
+    enum candor_status rc;
+
+    while (i < re->n_kids) {
+        uint32_t j = i;
+        while (j < re->n_kids && !long_jump(re->kids[j]))
+            j++;
+        if (n == MATCH_MAX_PIECES)
+            return add_hex_piece(b, sid, re, err, err_len);
+        from[n] = i;
+        to[n] = j;
+        gmin[n] = gmax[n] = 0;
+        while (j < re->n_kids && long_jump(re->kids[j])) {
+            const struct re_node *k = re->kids[j++];
+            gmin[n] = gap_add(gmin[n], k->min, false);
+            gmax[n] = gap_add(gmax[n], k->max == RE_INFINITE
+                                           ? MATCH_GAP_UNBOUNDED
+                                           : k->max,
+                              true);
+        }
+        n++;
+        i = j;
+    }
+    rc = match_builder_add_chain(b, sid, n, gmin, gmax, &first);
+    for (uint32_t p = 0; p < n && rc == CANDOR_OK; p++) {
+        struct re_node piece;
+        memset(&piece, 0, sizeof(piece));
+        piece.kind = RE_CONCAT;
+        piece.kids = re->kids + from[p];
+        piece.n_kids = to[p] - from[p];
+        rc = add_hex_piece(b, first + p,
+                           piece.n_kids == 1 ? piece.kids[0] : &piece, err,
+                           err_len);
+    }
+    return rc;
+}
+
+static enum candor_status add_hex(struct match_builder *b, uint32_t sid,
+                                  const struct re_node *re,
+                                  struct strings_result *res, char *err,
+                                  size_t err_len)
+{
+    struct atoms at;
+    bool chained = false;
+
+    if (!atoms_from_tree(re, true, false, MATCH_MAX_BEFORE, &at)) {
+        atoms_fini(&at);
+        return CANDOR_ERROR_NOMEM;
+    }
+    res->slow = at.yara_quality < ATOMS_WARN_BELOW;
+    atoms_fini(&at);
+    for (uint32_t i = 0; re->kind == RE_CONCAT && i < re->n_kids; i++)
+        chained |= long_jump(re->kids[i]);
+    if (chained)
+        return add_hex_chain(b, sid, re, err, err_len);
+    return add_hex_piece(b, sid, re, err, err_len);
 }
 
 /* Sets bit 1 for a greedy repeat under n, bit 2 for a lazy one. */

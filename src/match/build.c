@@ -27,6 +27,9 @@ struct pending_link {
 
 struct match_builder {
     uint32_t n_strings;
+    uint32_t n_ids;        /* n_strings and the chain pieces */
+    struct vec chains;     /* struct chain */
+    struct vec gaps;       /* struct gap */
     struct vec forms;      /* struct form */
     struct vec codes;      /* pcre2_code *, one per form */
     struct vec atoms;      /* struct atom */
@@ -46,6 +49,9 @@ enum candor_status match_builder_new(uint32_t n_strings,
     if (b == NULL)
         return CANDOR_ERROR_NOMEM;
     b->n_strings = n_strings;
+    b->n_ids = n_strings;
+    vec_init(&b->chains, sizeof(struct chain));
+    vec_init(&b->gaps, sizeof(struct gap));
     vec_init(&b->forms, sizeof(struct form));
     vec_init(&b->codes, sizeof(pcre2_code *));
     vec_init(&b->atoms, sizeof(struct atom));
@@ -63,6 +69,8 @@ void match_builder_free(struct match_builder *b)
         return;
     for (size_t i = 0; i < b->codes.n; i++)
         pcre2_code_free(*(pcre2_code **)vec_at(&b->codes, i));
+    vec_fini(&b->chains);
+    vec_fini(&b->gaps);
     vec_fini(&b->forms);
     vec_fini(&b->codes);
     vec_fini(&b->atoms);
@@ -179,7 +187,7 @@ enum candor_status match_builder_add_literal(struct match_builder *b,
     uint32_t atom, form;
     enum candor_status rc;
 
-    if (string_id >= b->n_strings || len == 0 ||
+    if (string_id >= b->n_ids || len == 0 ||
         !window_ok(len, atom_off, atom_len) ||
         (flags & ~(MATCH_NOCASE | MATCH_FULLWORD | MATCH_WIDE)) != 0)
         return CANDOR_ERROR_ARGUMENT;
@@ -211,7 +219,7 @@ enum candor_status match_builder_add_masked(struct match_builder *b,
     uint32_t atom, form, moff;
     enum candor_status rc;
 
-    if (string_id >= b->n_strings || len == 0 || flags != 0 ||
+    if (string_id >= b->n_ids || len == 0 || flags != 0 ||
         !window_ok(len, atom_off, atom_len))
         return CANDOR_ERROR_ARGUMENT;
     for (uint32_t i = atom_off; i < atom_off + atom_len; i++)
@@ -284,7 +292,7 @@ enum candor_status match_builder_add_regex(struct match_builder *b,
     size_t n_links = b->links.n;
     enum candor_status rc;
 
-    if (string_id >= b->n_strings || len > UINT32_MAX ||
+    if (string_id >= b->n_ids || len > UINT32_MAX ||
         (flags & ~(MATCH_NOCASE | MATCH_HEX | MATCH_FULLWORD | MATCH_WIDE)) !=
             0)
         return CANDOR_ERROR_ARGUMENT;
@@ -315,6 +323,38 @@ enum candor_status match_builder_add_regex(struct match_builder *b,
         b->codes.n--;
     }
     return rc;
+}
+
+enum candor_status match_builder_add_chain(struct match_builder *b,
+                                           uint32_t string_id,
+                                           uint32_t n_pieces,
+                                           const uint32_t *gap_min,
+                                           const uint32_t *gap_max,
+                                           uint32_t *first_piece)
+{
+    struct chain *c;
+
+    if (string_id >= b->n_strings || n_pieces < 2 ||
+        n_pieces > MATCH_MAX_PIECES || b->n_ids > UINT32_MAX - n_pieces)
+        return CANDOR_ERROR_ARGUMENT;
+    for (uint32_t i = 0; i + 1 < n_pieces; i++)
+        if (gap_min[i] > gap_max[i])
+            return CANDOR_ERROR_ARGUMENT;
+    if (vec_reserve(&b->gaps, b->gaps.n + n_pieces) != 0 ||
+        (c = vec_push(&b->chains)) == NULL)
+        return CANDOR_ERROR_NOMEM;
+    c->string_id = string_id;
+    c->first_piece = b->n_ids;
+    c->n_pieces = n_pieces;
+    c->first_gap = (uint32_t)b->gaps.n;
+    for (uint32_t i = 0; i + 1 < n_pieces; i++) {
+        struct gap *g = vec_push(&b->gaps);
+        g->min = gap_min[i];
+        g->max = gap_max[i];
+    }
+    b->n_ids += n_pieces;
+    *first_piece = c->first_piece;
+    return CANDOR_OK;
 }
 
 /* Orders the links by atom (a counting sort) into db. */
@@ -361,6 +401,11 @@ enum candor_status match_builder_build(struct match_builder *b,
     if (db == NULL)
         goto out;
     db->n_strings = b->n_strings;
+    db->n_ids = b->n_ids;
+    db->n_chains = (uint32_t)b->chains.n;
+    db->chains = vec_take(&b->chains, &n);
+    db->n_gaps = (uint32_t)b->gaps.n;
+    db->gaps = vec_take(&b->gaps, &n);
     db->n_forms = (uint32_t)b->forms.n;
     db->forms = vec_take(&b->forms, &n);
     db->codes = vec_take(&b->codes, &n);
@@ -399,6 +444,8 @@ void match_db_free(struct match_db *db)
     mem_free(db->links);
     mem_free(db->blob);
     mem_free(db->scan_all);
+    mem_free(db->chains);
+    mem_free(db->gaps);
     if (db->hs != NULL)
         hs_free_database(db->hs);
     mem_free(db);
@@ -530,6 +577,7 @@ void match_db_info(const struct match_db *db, struct match_db_info *out)
     }
     out->n_scan_all = db->n_scan_all;
     out->n_atoms = db->n_atoms;
+    out->n_chains = db->n_chains;
     if (db->hs != NULL && hs_database_size(db->hs, &size) == HS_SUCCESS)
         out->hs_bytes = size;
 }

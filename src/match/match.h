@@ -116,6 +116,24 @@ enum candor_status match_builder_add_regex(struct match_builder *b,
                                            const struct match_atom *atoms,
                                            uint32_t n_atoms, char *err,
                                            size_t err_len);
+
+/*
+ * A hex string with long jumps is found the way yara finds it, as a chain
+ * of pieces: each piece is an internal string with patterns of its own
+ * (added with the functions above under the ids *first_piece,
+ * *first_piece + 1, ...), and string_id matches where piece i + 1 starts
+ * gap_min[i] to gap_max[i] bytes (MATCH_GAP_UNBOUNDED: any number) after
+ * the match of piece i ends, choosing the nearest piece that completes the
+ * chain. Piece ids are never visible in the scratch's lists.
+ */
+#define MATCH_GAP_UNBOUNDED UINT32_MAX
+#define MATCH_MAX_PIECES 256u
+enum candor_status match_builder_add_chain(struct match_builder *b,
+                                           uint32_t string_id,
+                                           uint32_t n_pieces,
+                                           const uint32_t *gap_min,
+                                           const uint32_t *gap_max,
+                                           uint32_t *first_piece);
 /* The builder is consumed (freed) whether or not building succeeds. */
 enum candor_status match_builder_build(struct match_builder *b,
                                        struct match_db **out);
@@ -139,6 +157,7 @@ struct match_db_info {
     uint32_t n_literal, n_masked, n_regex; /* forms by kind */
     uint32_t n_scan_all;                   /* regex forms without atoms */
     uint32_t n_atoms;                      /* distinct vectorscan patterns */
+    uint32_t n_chains;                     /* strings found as chains */
     uint64_t hs_bytes;                     /* vectorscan database size */
 };
 void match_db_info(const struct match_db *db, struct match_db_info *out);

@@ -34,6 +34,17 @@ struct link {
     uint32_t before_min, before_max; /* atom start - match start */
 };
 
+/* A string matched as a chain of pieces (internal string ids). */
+struct chain {
+    uint32_t string_id;
+    uint32_t first_piece, n_pieces;
+    uint32_t first_gap;           /* n_pieces - 1 gaps in match_db.gaps */
+};
+
+struct gap {
+    uint32_t min, max;            /* max MATCH_GAP_UNBOUNDED: no bound */
+};
+
 struct atom {
     uint32_t off, len;  /* bytes in the blob */
     uint32_t first_link, n_links;
@@ -41,7 +52,12 @@ struct atom {
 };
 
 struct match_db {
-    uint32_t n_strings;
+    uint32_t n_strings;       /* the caller's strings */
+    uint32_t n_ids;           /* and after them the chain pieces */
+    struct chain *chains;
+    uint32_t n_chains;
+    struct gap *gaps;
+    uint32_t n_gaps;
     struct form *forms;
     uint32_t n_forms;
     struct atom *atoms;

@@ -52,6 +52,9 @@ struct match_scratch {
     size_t n_win, cap_win;
     struct match *tmp;            /* merge-sort buffer */
     size_t cap_tmp;
+    uint64_t *chain_end[2];       /* chain ends of two adjacent pieces */
+    uint32_t *chain_next;         /* next piece match completing a chain */
+    size_t cap_chain;
     uint64_t piece_size;
     struct match_stats stats;
     /* The scan in progress. */
@@ -71,7 +74,7 @@ enum candor_status match_scratch_new(const struct match_db *db,
                                      struct match_scratch **out)
 {
     struct match_scratch *s = mem_calloc(1, sizeof(*s));
-    uint32_t ns = db->n_strings ? db->n_strings : 1;
+    uint32_t ns = db->n_ids ? db->n_ids : 1;
     uint32_t nf = db->n_forms ? db->n_forms : 1;
 
     if (s == NULL)
@@ -104,8 +107,11 @@ void match_scratch_free(struct match_scratch *s)
     if (s == NULL)
         return;
     if (s->lists != NULL)
-        for (uint32_t i = 0; i < s->db->n_strings; i++)
+        for (uint32_t i = 0; i < s->db->n_ids; i++)
             mem_free(s->lists[i].m);
+    mem_free(s->chain_end[0]);
+    mem_free(s->chain_end[1]);
+    mem_free(s->chain_next);
     mem_free(s->lists);
     mem_free(s->state);
     mem_free(s->touched);
@@ -204,8 +210,8 @@ static void add_match(struct match_scratch *s, uint32_t sid, uint64_t off,
     m->offset = off;
     m->len = (uint32_t)len;
     m->xor_key = key;
-    if (s->opts->fast)
-        s->state[sid] |= ST_DONE;
+    if (s->opts->fast && sid < s->db->n_strings)
+        s->state[sid] |= ST_DONE; /* chain pieces need all their matches */
 }
 
 static bool is_alnum(uint8_t c)
@@ -548,6 +554,110 @@ static void sort_list(struct match_scratch *s, struct match_list *l)
     l->n = k;
 }
 
+/* Makes room for n entries in the chain buffers. */
+static bool chain_room(struct match_scratch *s, size_t n)
+{
+    if (n <= s->cap_chain)
+        return true;
+    for (int i = 0; i < 2; i++) {
+        uint64_t *e = mem_realloc_array(s->chain_end[i], n, sizeof(*e));
+        if (e == NULL)
+            return false;
+        s->chain_end[i] = e;
+    }
+    s->chain_next = mem_realloc_array(s->chain_next, n, sizeof(uint32_t));
+    if (s->chain_next == NULL) {
+        s->cap_chain = 0;
+        return false;
+    }
+    s->cap_chain = n;
+    return true;
+}
+
+/* Index of the first match of l starting at or after off. */
+static uint32_t first_from(const struct match_list *l, uint64_t off)
+{
+    uint32_t lo = 0, hi = l->n;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->m[mid].offset < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+#define NO_END UINT64_MAX
+
+/*
+ * The matches of a chained string from its pieces' (sorted) lists, last
+ * piece first: end[j] is where the chain that starts with match j of the
+ * current piece ends (NO_END: none), taking for each piece the nearest
+ * match of the next piece in reach whose own chain completes.
+ */
+static void link_chain(struct match_scratch *s, const struct chain *c)
+{
+    const struct match_list *last = &s->lists[c->first_piece + c->n_pieces - 1];
+    uint64_t *end, *next_end;
+    bool overflow = false;
+
+    for (uint32_t p = 0; p < c->n_pieces; p++) {
+        const struct match_list *l = &s->lists[c->first_piece + p];
+        overflow |= l->overflow;
+        if (l->n == 0)
+            return;
+        if (!chain_room(s, (size_t)l->n + 1)) {
+            s->status = CANDOR_ERROR_NOMEM;
+            return;
+        }
+    }
+    end = s->chain_end[0];
+    next_end = s->chain_end[1];
+    for (uint32_t j = 0; j < last->n; j++)
+        end[j] = last->m[j].offset + last->m[j].len;
+    for (uint32_t p = c->n_pieces - 1; p-- > 0;) {
+        const struct match_list *l = &s->lists[c->first_piece + p];
+        const struct match_list *nl = &s->lists[c->first_piece + p + 1];
+        const struct gap *g = &s->db->gaps[c->first_gap + p];
+        uint64_t *t = end;
+
+        /* chain_next[k]: the first match at or after k that completes. */
+        s->chain_next[nl->n] = nl->n;
+        for (uint32_t k = nl->n; k-- > 0;)
+            s->chain_next[k] = end[k] != NO_END ? k : s->chain_next[k + 1];
+        for (uint32_t j = 0; j < l->n; j++) {
+            uint64_t e = l->m[j].offset + l->m[j].len;
+            uint32_t k = s->chain_next[first_from(nl, e + g->min)];
+            next_end[j] = NO_END;
+            if (k < nl->n && (g->max == MATCH_GAP_UNBOUNDED ||
+                              nl->m[k].offset <= e + g->max))
+                next_end[j] = end[k];
+        }
+        end = next_end;
+        next_end = t;
+    }
+    for (uint32_t j = 0; j < s->lists[c->first_piece].n; j++) {
+        const struct match *m = &s->lists[c->first_piece].m[j];
+        if (end[j] != NO_END)
+            add_match(s, c->string_id, m->offset, end[j] - m->offset, 0);
+    }
+    if (overflow) {
+        touch(s, c->string_id);
+        s->lists[c->string_id].overflow = true;
+    }
+}
+
+static void sort_lists(struct match_scratch *s)
+{
+    for (uint32_t i = 0; i < s->n_touched && s->status == CANDOR_OK; i++)
+        if (s->state[s->touched[i]] & ST_UNSORTED) {
+            sort_list(s, &s->lists[s->touched[i]]);
+            s->state[s->touched[i]] &= (uint8_t)~ST_UNSORTED;
+        }
+}
+
 static void reset(struct match_scratch *s)
 {
     for (uint32_t i = 0; i < s->n_touched; i++) {
@@ -589,9 +699,12 @@ enum candor_status match_scan(const struct match_db *db,
     for (uint32_t i = 0; i < db->n_scan_all && s->status == CANDOR_OK; i++)
         if (len > 0)
             search_range(s, db->scan_all[i], 0, len - 1);
-    for (uint32_t i = 0; i < s->n_touched && s->status == CANDOR_OK; i++)
-        if (s->state[s->touched[i]] & ST_UNSORTED)
-            sort_list(s, &s->lists[s->touched[i]]);
+    sort_lists(s);
+    if (db->n_chains > 0) {
+        for (uint32_t i = 0; i < db->n_chains && s->status == CANDOR_OK; i++)
+            link_chain(s, &db->chains[i]);
+        sort_lists(s); /* a string with forms of its own besides a chain */
+    }
     s->data = NULL;
     return s->status;
 }

@@ -2,8 +2,11 @@
  * serial.c - the database on disk.
  *
  * Layout (little-endian):
- *   "CNDMATCH" u32 version u32 n_strings u32 n_forms u32 n_atoms u32 n_links
- *   u32 blob_len
+ *   "CNDMATCH" u32 version u32 n_strings u32 n_ids u32 n_chains u32 n_gaps
+ *   u32 n_forms u32 n_atoms u32 n_links u32 blob_len
+ *   chains n_chains x (u32 string_id, u32 first_piece, u32 n_pieces,
+ *                      u32 first_gap)
+ *   gaps   n_gaps   x (u32 min, u32 max)
  *   forms  n_forms  x (u32 string_id, u8 kind, u8 flags, u8 xor_key,
  *                      u8 reserved, u32 off, u32 len)
  *   atoms  n_atoms  x (u32 off, u32 len, u32 n_links, u8 nocase)
@@ -55,10 +58,23 @@ enum candor_status match_db_save(const struct match_db *db, struct buf *out,
     buf_append(out, MAGIC, 8);
     buf_put_u32(out, VERSION);
     buf_put_u32(out, db->n_strings);
+    buf_put_u32(out, db->n_ids);
+    buf_put_u32(out, db->n_chains);
+    buf_put_u32(out, db->n_gaps);
     buf_put_u32(out, db->n_forms);
     buf_put_u32(out, db->n_atoms);
     buf_put_u32(out, db->n_links);
     buf_put_u32(out, db->blob_len);
+    for (uint32_t i = 0; i < db->n_chains; i++) {
+        buf_put_u32(out, db->chains[i].string_id);
+        buf_put_u32(out, db->chains[i].first_piece);
+        buf_put_u32(out, db->chains[i].n_pieces);
+        buf_put_u32(out, db->chains[i].first_gap);
+    }
+    for (uint32_t i = 0; i < db->n_gaps; i++) {
+        buf_put_u32(out, db->gaps[i].min);
+        buf_put_u32(out, db->gaps[i].max);
+    }
     for (uint32_t i = 0; i < db->n_forms; i++) {
         const struct form *f = &db->forms[i];
         buf_put_u32(out, f->string_id);
@@ -121,7 +137,7 @@ static enum candor_status read_forms(struct bytes_cursor *c,
                   : f->kind == FORM_REGEX
                       ? MATCH_NOCASE | MATCH_HEX | MATCH_FULLWORD | MATCH_WIDE
                                           : 0;
-        if (c->failed || f->string_id >= db->n_strings ||
+        if (c->failed || f->string_id >= db->n_ids ||
             f->kind > FORM_REGEX || (f->flags & ~allowed) != 0 ||
             (f->kind != FORM_REGEX && f->len == 0) ||
             !range_ok(f->off,
@@ -130,6 +146,32 @@ static enum candor_status read_forms(struct bytes_cursor *c,
             return CANDOR_ERROR_FORMAT;
         if (f->kind != FORM_REGEX && f->xor_key != 0 &&
             f->kind != FORM_LITERAL)
+            return CANDOR_ERROR_FORMAT;
+    }
+    return CANDOR_OK;
+}
+
+static enum candor_status read_chains(struct bytes_cursor *c,
+                                      struct match_db *db)
+{
+    for (uint32_t i = 0; i < db->n_chains; i++) {
+        struct chain *ch = &db->chains[i];
+        ch->string_id = (uint32_t)bytes_cursor_uint(c, 4);
+        ch->first_piece = (uint32_t)bytes_cursor_uint(c, 4);
+        ch->n_pieces = (uint32_t)bytes_cursor_uint(c, 4);
+        ch->first_gap = (uint32_t)bytes_cursor_uint(c, 4);
+        if (c->failed || ch->string_id >= db->n_strings ||
+            ch->first_piece < db->n_strings || ch->n_pieces < 2 ||
+            ch->n_pieces > MATCH_MAX_PIECES ||
+            ch->first_piece > db->n_ids - ch->n_pieces ||
+            ch->first_gap > db->n_gaps ||
+            ch->n_pieces - 1 > db->n_gaps - ch->first_gap)
+            return CANDOR_ERROR_FORMAT;
+    }
+    for (uint32_t i = 0; i < db->n_gaps; i++) {
+        db->gaps[i].min = (uint32_t)bytes_cursor_uint(c, 4);
+        db->gaps[i].max = (uint32_t)bytes_cursor_uint(c, 4);
+        if (c->failed || db->gaps[i].min > db->gaps[i].max)
             return CANDOR_ERROR_FORMAT;
     }
     return CANDOR_OK;
@@ -273,6 +315,9 @@ static enum candor_status load(struct bytes in, const uint8_t *key,
         bytes_cursor_uint(&c, 4) != VERSION)
         return CANDOR_ERROR_FORMAT;
     db->n_strings = (uint32_t)bytes_cursor_uint(&c, 4);
+    db->n_ids = (uint32_t)bytes_cursor_uint(&c, 4);
+    db->n_chains = (uint32_t)bytes_cursor_uint(&c, 4);
+    db->n_gaps = (uint32_t)bytes_cursor_uint(&c, 4);
     db->n_forms = (uint32_t)bytes_cursor_uint(&c, 4);
     db->n_atoms = (uint32_t)bytes_cursor_uint(&c, 4);
     db->n_links = (uint32_t)bytes_cursor_uint(&c, 4);
@@ -280,14 +325,23 @@ static enum candor_status load(struct bytes in, const uint8_t *key,
     /* Every record takes at least 12 bytes: counts cannot exceed that. */
     if (c.failed || db->n_forms > in.len / 12 || db->n_atoms > in.len / 12 ||
         db->n_links > in.len / 12 || db->blob_len > in.len ||
-        db->n_strings > in.len)
+        db->n_strings > in.len || db->n_ids < db->n_strings ||
+        db->n_ids - db->n_strings > in.len || db->n_chains > in.len / 16 ||
+        db->n_gaps > in.len / 8)
         return CANDOR_ERROR_FORMAT;
+    db->chains = mem_calloc(db->n_chains ? db->n_chains : 1,
+                            sizeof(*db->chains));
+    db->gaps = mem_calloc(db->n_gaps ? db->n_gaps : 1, sizeof(*db->gaps));
+    if (db->chains == NULL || db->gaps == NULL)
+        return CANDOR_ERROR_NOMEM;
     db->forms = mem_calloc(db->n_forms ? db->n_forms : 1, sizeof(*db->forms));
     db->atoms = mem_calloc(db->n_atoms ? db->n_atoms : 1, sizeof(*db->atoms));
     db->links = mem_calloc(db->n_links ? db->n_links : 1, sizeof(*db->links));
     if (db->forms == NULL || db->atoms == NULL || db->links == NULL)
         return CANDOR_ERROR_NOMEM;
-    rc = read_forms(&c, db);
+    rc = read_chains(&c, db);
+    if (rc == CANDOR_OK)
+        rc = read_forms(&c, db);
     if (rc == CANDOR_OK)
         rc = read_atoms_links(&c, db);
     if (rc != CANDOR_OK)

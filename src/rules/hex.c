@@ -316,9 +316,12 @@ static struct re_node *jump_node(struct hx *h)
         fail(h, "jumps over 200 not allowed inside alternation (|)");
         return NULL;
     }
-    n = new_node(h, RE_REPEAT);
     any = new_node(h, RE_ANY);
-    if (n == NULL || any == NULL)
+    /* yara treats [1] as ?? when it picks atoms, and [1-1] as a jump. */
+    if (any == NULL || (h->jsingle && h->jmin == 1))
+        return any;
+    n = new_node(h, RE_REPEAT);
+    if (n == NULL)
         return NULL;
     n->kids = arena_alloc_array(h->a, 1, sizeof(*n->kids));
     if (n->kids == NULL) {

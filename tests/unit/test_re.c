@@ -200,8 +200,8 @@ TEST(hex_alternatives)
     CHECK_STR(hx("4D(01|02)5A"), "(4d (01|02) 5a)");
     CHECK_STR(hx("4D (01) 5A"), "(4d 01 5a)");
     CHECK_STR(hx("( ?? | 01 ) 02"), "((.|01) 02)");
-    CHECK_STR(hx("4D ( 01 | 03 ) [1] ( 04 | 05)"),
-              "(4d (01|03) .{1,1}?j (04|05))");
+    CHECK_STR(hx("4D ( 01 | 03 ) [1] ( 04 | 05)"), "(4d (01|03) . (04|05))");
+    CHECK_STR(hx("4D [1-1] 5A"), "(4d .{1,1}?j 5a)");
     CHECK_STR(hx("4D ( 01 [2-201] 02 | 03 ) 5A"),
               "error: jumps over 200 not allowed inside alternation (|)");
     CHECK_STR(hx("4D ( 01 [201] 02 | 03 ) 5A"),
