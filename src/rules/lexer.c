@@ -298,20 +298,46 @@ struct token lexer_next(struct lexer *lx)
 
 struct token lexer_hex(struct lexer *lx)
 {
-    size_t start = lx->pos;
+    size_t start = lx->pos, n = 0;
     int line = lx->line, c;
+    char *out = arena_alloc(lx->arena, lx->len - lx->pos + 1);
     struct token t;
 
-    /* The characters yara's lexer takes in a hex string; any other makes
-     * the `{` a plain brace, hence a syntax error. */
+    if (out == NULL)
+        return error(lx, "out of memory");
+    /* The characters yara's lexer takes in a hex string, and comments,
+     * which become spaces; any other character makes the `{` a plain
+     * brace, hence a syntax error. */
     while ((c = peek(lx, 0)) != '}') {
-        if (c == -1 || !(hexval(c) >= 0 || strchr(" \t\r\n-|~?[]()/*", c)))
+        if (c == '/' && peek(lx, 1) == '/') {
+            while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
+                lx->pos++;
+            out[n++] = ' ';
+            continue;
+        }
+        if (c == '/' && peek(lx, 1) == '*') {
+            lx->pos += 2;
+            while (!(peek(lx, 0) == '*' && peek(lx, 1) == '/')) {
+                if (peek(lx, 0) == -1)
+                    return error(lx, "syntax error");
+                if (peek(lx, 0) == '\n')
+                    lx->line++;
+                lx->pos++;
+            }
+            lx->pos += 2;
+            out[n++] = ' ';
+            continue;
+        }
+        if (c == -1 || !(hexval(c) >= 0 || strchr(" \t\r\n-|~?[]()", c)))
             return error(lx, "syntax error");
         if (c == '\n')
             lx->line++;
+        out[n++] = (char)c;
         lx->pos++;
     }
     t = make(lx, TOK_HEX, start);
+    t.text = out;
+    t.len = n;
     t.line = line;
     lx->pos++;
     return t;
