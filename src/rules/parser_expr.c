@@ -1,849 +1,961 @@
 /*
- * parser_expr.c - conditions: precedence climbing over YARA's operator
- * table, string references, sets, quantifiers and loops; every identifier
- * is resolved and every operand type-checked here.
+ * parser_expr.c - conditions: the boolean level of yara's grammar (and, or,
+ * not, defined, comparisons, `of`, `for`), string and rule sets,
+ * identifiers and the string operators `$a #a @a !a`.
  *
- * Precedence, lowest first: or; and; not, defined; == != contains
- * icontains startswith istartswith endswith iendswith iequals matches;
- * < <= > >=; |; ^; &; << >>; + -; * \ %; unary - ~; [] and '.'.
+ * Precedence, lowest first: or; and; not, defined (prefix); then one
+ * comparison between two primary expressions (yara cannot chain them:
+ * `1 < 2 == true` is a syntax error). A parenthesised primary expression
+ * stays primary: `(1) + 2 == 3` is valid, `(1 == 1) + 2` is not.
  */
+#include "rules/parser_int.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "rules/parser_int.h"
-#include "rules/re.h"
+static enum candor_status or_expr(struct parser *p, struct parser_value *out);
 
-static struct ast_expr oom_node; /* returned after an allocation failed */
+/* ---- Helpers -------------------------------------------------------------- */
 
-static struct ast_expr *node(struct parser *p, enum ast_op op,
-                             enum ast_type type)
+/* yara warns when a literal string is used as a boolean. */
+void parser_to_bool(struct parser *p, struct ast_expr *e)
 {
-    struct ast_expr *e = ast_expr_new(p->prog, op, type, p->tok.line);
-
-    if (e == NULL) {
-        p->nomem = p->stop = true;
-        memset(&oom_node, 0, sizeof(oom_node));
-        return &oom_node;
-    }
-    return e;
+    if (e->op == AST_STRING)
+        parser_warning(p, "using literal string \"%s\" in a boolean operation.",
+                       e->str);
 }
 
-static struct ast_expr *binary(struct parser *p, enum ast_op op,
-                               enum ast_type type, struct ast_expr *a,
-                               struct ast_expr *b)
+static enum candor_status node2(struct parser *p, enum ast_op op,
+                                enum ast_type type, struct ast_expr *a,
+                                struct ast_expr *b, struct parser_value *out)
 {
-    struct ast_expr *e = node(p, op, type);
+    struct ast_expr *e = parser_node(p, op, type);
 
+    if (e == NULL)
+        return CANDOR_ERROR_NOMEM;
     e->a = a;
     e->b = b;
-    return e;
+    memset(out, 0, sizeof(*out));
+    out->e = e;
+    return CANDOR_OK;
 }
 
-static const char *type_name(enum ast_type t)
+/* Copies a vector of uint32_t into the arena. */
+static uint32_t *set_copy(struct parser *p, const struct vec *v)
 {
-    switch (t) {
-    case TYPE_INT: return "integer";
-    case TYPE_FLOAT: return "float";
-    case TYPE_STRING: return "string";
-    case TYPE_BOOL: return "boolean";
-    case TYPE_REGEXP: return "regexp";
-    default: return "unknown";
-    }
+    uint32_t *copy;
+
+    if (v->n == 0)
+        return NULL;
+    copy = arena_alloc_array(&p->prog->arena, v->n, sizeof(uint32_t));
+    if (copy == NULL)
+        p->nomem = true;
+    else
+        memcpy(copy, v->data, v->n * sizeof(uint32_t));
+    return copy;
 }
 
-static bool is_number(const struct ast_expr *e)
+static enum candor_status set_add(struct parser *p, struct vec *v, uint32_t x)
 {
-    return e->type == TYPE_INT || e->type == TYPE_FLOAT ||
-           e->type == TYPE_BOOL || e->type == TYPE_UNKNOWN;
+    uint32_t *slot = vec_push(v);
+
+    if (slot == NULL)
+        return parser_oom(p);
+    *slot = x;
+    return CANDOR_OK;
 }
 
-static bool is_int(const struct ast_expr *e)
+/* ---- Strings ------------------------------------------------------------ */
+
+/* The index of string "$name" (the text after a sigil), marked used; -1
+ * for the anonymous string of a for..of loop. */
+enum candor_status parser_string_ref(struct parser *p, const char *name,
+                                     size_t len, int32_t *index)
 {
-    return e->type == TYPE_INT || e->type == TYPE_BOOL ||
-           e->type == TYPE_UNKNOWN;
-}
-
-static bool is_string(const struct ast_expr *e)
-{
-    return e->type == TYPE_STRING || e->type == TYPE_UNKNOWN;
-}
-
-/* An operand that must be an integer: `wrong type "T" for WHAT`. */
-static void want_int(struct parser *p, const struct ast_expr *e,
-                     const char *what)
-{
-    if (!is_int(e))
-        parser_error(p, "wrong type \"%s\" for %s", type_name(e->type), what);
-}
-
-static struct ast_expr *parse_or(struct parser *p);
-static struct ast_expr *parse_primary(struct parser *p);
-static struct ast_expr *parse_level(struct parser *p, unsigned level);
-
-/* yara's primary_expression: the arithmetic and bitwise operators, which
- * is what `at`, quantifiers and `@a[...]` take as operands. */
-static struct ast_expr *parse_arith(struct parser *p)
-{
-    return parse_level(p, 2);
-}
-
-struct ast_expr *parser_expr(struct parser *p)
-{
-    struct ast_expr *e;
-
-    if (++p->expr_depth > PARSER_MAX_DEPTH) {
-        parser_syntax_error(p);
-        p->expr_depth--;
-        return node(p, AST_BOOL, TYPE_BOOL);
-    }
-    e = parse_or(p);
-    p->expr_depth--;
-    return e;
-}
-
-/* range -> '(' expr '..' expr ')' */
-static bool parse_range(struct parser *p, struct ast_expr **lo,
-                        struct ast_expr **hi)
-{
-    if (!parser_expect(p, TOK_LPAREN))
-        return false;
-    *lo = parser_expr(p);
-    if (!parser_expect(p, TOK_DOTDOT))
-        return false;
-    *hi = parser_expr(p);
-    if (!parser_expect(p, TOK_RPAREN))
-        return false;
-    want_int(p, *lo, "range");
-    want_int(p, *hi, "range");
-    return true;
-}
-
-/* ---- Strings of the rule ------------------------------------------------ */
-
-/* The index of the string named by a $/#/@/! token (its text after the
- * sigil), -1 for the anonymous one; -2 after reporting an error. */
-static int32_t string_index(struct parser *p, const struct token *t)
-{
-    const char *name = t->text + 1;
-    size_t len = t->len - 1;
+    char id[LEXER_MAX_IDENT * 4];
+    uint64_t v;
 
     if (len == 0) {
-        if (p->of_depth == 0) {
-            parser_error(p, "wrong use of anonymous string");
-            return -2;
-        }
-        return -1;
+        if (!p->in_for_of)
+            return parser_error(p, "wrong use of anonymous string");
+        *index = -1;
+        return CANDOR_OK;
     }
-    for (uint32_t i = 0; i < p->rule->n_strings; i++) {
-        const char *id = p->rule->strings[i].id + 1;
-        if (strlen(id) == len && memcmp(id, name, len) == 0) {
-            p->rule->strings[i].referenced = true;
-            return (int32_t)i;
-        }
-    }
-    parser_error(p, "undefined string \"$%.*s\"", (int)len, name);
-    return -2;
+    id[0] = '$';
+    if (len + 1 <= sizeof(id))
+        memcpy(id + 1, name, len);
+    if (len + 1 > sizeof(id) || !map_get(&p->string_ids, id, len + 1, &v))
+        return parser_error(p, "undefined string \"$%.*s\"", (int)len, name);
+    ((struct ast_string *)vec_at(&p->strings, v))->referenced = true;
+    *index = (int32_t)v;
+    return CANDOR_OK;
 }
 
-/* $a, $a at expr, $a in range */
-static struct ast_expr *parse_string_found(struct parser *p)
+/* string_op -> '#' id ('in' range)? | ('@' | '!') id ('[' primary ']')? */
+enum candor_status parser_string_op(struct parser *p, struct parser_value *out)
 {
-    struct token t = p->tok;
-    struct ast_expr *e;
-    int32_t idx;
+    const struct token *t = parser_peek(p);
+    enum token_kind k = t->kind;
+    const char *name = t->text + 1;
+    size_t len = t->len - 1;
+    struct ast_expr *a = NULL, *b = NULL;
+    struct parser_value idx;
+    enum candor_status rc;
+    int32_t ref;
 
-    parser_advance(p);
-    idx = string_index(p, &t);
-    e = node(p, AST_STR_FOUND, TYPE_BOOL);
-    e->ref = idx < 0 ? -1 : idx;
+    parser_consume(p);
+    if (k == TOK_STRING_COUNT && parser_accept(p, TOK_IN)) {
+        if ((rc = parser_range(p, &a)) != CANDOR_OK)
+            return rc;
+        b = a->b;
+        a = a->a;
+    } else if (k != TOK_STRING_COUNT && parser_accept(p, TOK_LBRACKET)) {
+        if ((rc = parser_primary(p, false, &idx)) != CANDOR_OK ||
+            (rc = parser_expect(p, TOK_RBRACKET)) != CANDOR_OK)
+            return rc;
+        a = idx.e;
+    }
+    if ((rc = parser_string_ref(p, name, len, &ref)) != CANDOR_OK ||
+        (rc = node2(p, k == TOK_STRING_COUNT    ? AST_STR_COUNT
+                       : k == TOK_STRING_OFFSET ? AST_STR_OFFSET
+                                                : AST_STR_LENGTH,
+                    TYPE_INT, a, b, out)) != CANDOR_OK)
+        return rc;
+    out->e->ref = ref;
+    out->primary = true;
+    return CANDOR_OK;
+}
+
+/* string_found -> STRING_ID ('at' primary | 'in' range)? */
+static enum candor_status string_found(struct parser *p,
+                                       struct parser_value *out)
+{
+    const struct token *t = parser_peek(p);
+    const char *name = t->text + 1;
+    size_t len = t->len - 1;
+    enum ast_op op = AST_STR_FOUND;
+    struct ast_expr *a = NULL, *b = NULL;
+    struct parser_value off;
+    enum candor_status rc;
+    int32_t ref;
+
+    parser_consume(p);
     if (parser_accept(p, TOK_AT)) {
-        e->op = AST_STR_AT;
-        e->a = parse_arith(p);
-        if (!is_int(e->a))
-            parser_error(p, "wrong type \"%s\" for at operator",
-                         type_name(e->a->type));
+        if ((rc = parser_primary(p, false, &off)) != CANDOR_OK)
+            return rc;
+        if (!parser_is_int(off.e))
+            return parser_error(p, "wrong type \"%s\" for at operator",
+                                parser_type_name(off.e));
+        op = AST_STR_AT;
+        a = off.e;
     } else if (parser_accept(p, TOK_IN)) {
-        e->op = AST_STR_IN;
-        parse_range(p, &e->a, &e->b);
+        if ((rc = parser_range(p, &a)) != CANDOR_OK)
+            return rc;
+        op = AST_STR_IN;
+        b = a->b;
+        a = a->a;
     }
-    return e;
+    if ((rc = parser_string_ref(p, name, len, &ref)) != CANDOR_OK ||
+        (rc = node2(p, op, TYPE_BOOL, a, b, out)) != CANDOR_OK)
+        return rc;
+    out->e->ref = ref;
+    return CANDOR_OK;
 }
 
-/* #a [in range], @a ['[' expr ']'], !a ['[' expr ']'] */
-static struct ast_expr *parse_string_value(struct parser *p)
+/* ---- Sets --------------------------------------------------------------- */
+
+/* One item of a string set: $name, $prefix*, or $ for every anonymous
+ * string (as in yara). */
+static enum candor_status string_item(struct parser *p, const struct token *t,
+                                      struct vec *set)
 {
-    struct token t = p->tok;
-    struct ast_expr *e;
-    int32_t idx;
+    bool wild = t->kind == TOK_STRING_WILD;
+    size_t n = wild ? t->len - 1 : t->len;
+    size_t before = set->n;
 
-    parser_advance(p);
-    idx = string_index(p, &t);
-    e = node(p, t.kind == TOK_STRING_COUNT    ? AST_STR_COUNT
-                : t.kind == TOK_STRING_OFFSET ? AST_STR_OFFSET
-                                              : AST_STR_LENGTH,
-             TYPE_INT);
-    e->ref = idx < 0 ? -1 : idx;
-    if (t.kind == TOK_STRING_COUNT) {
-        if (parser_accept(p, TOK_IN))
-            parse_range(p, &e->a, &e->b);
-    } else if (parser_accept(p, TOK_LBRACKET)) {
-        e->a = parser_expr(p);
-        want_int(p, e->a, "index");
-        parser_expect(p, TOK_RBRACKET);
-    }
-    return e;
-}
-
-/* Adds index i to the set unless present. */
-static void set_add(struct parser *p, struct ast_expr *e, uint32_t i,
-                    uint32_t cap)
-{
-    for (uint32_t k = 0; k < e->n_set; k++) {
-        if (e->set[k] == i)
-            return;
-    }
-    if (e->n_set < cap)
-        e->set[e->n_set++] = i;
-    else
-        p->stop = true;
-}
-
-/* string_set -> 'them' | '(' ( STRING_ID | STRING_ID_WILD ) (',' ...)* ')' */
-static void parse_string_set(struct parser *p, struct ast_expr *e)
-{
-    uint32_t n = p->rule->n_strings;
-
-    e->set = arena_alloc_array(&p->prog->arena, n == 0 ? 1 : n,
-                               sizeof(uint32_t));
-    if (e->set == NULL) {
-        p->nomem = p->stop = true;
-        return;
-    }
-    if (parser_accept(p, TOK_THEM)) {
-        if (n == 0)
-            parser_error(p, "undefined string \"$*\"");
-        for (uint32_t i = 0; i < n; i++) {
-            p->rule->strings[i].referenced = true;
-            set_add(p, e, i, n);
+    for (size_t i = 0; i < p->strings.n; i++) {
+        struct ast_string *s = vec_at(&p->strings, i);
+        if (wild ? strncmp(s->id, t->text, n) == 0
+                 : strlen(s->id) == n && memcmp(s->id, t->text, n) == 0) {
+            s->referenced = true;
+            if (set_add(p, set, (uint32_t)i) != CANDOR_OK)
+                return CANDOR_ERROR_NOMEM;
         }
-        return;
     }
-    if (!parser_expect(p, TOK_LPAREN))
-        return;
+    if (set->n == before)
+        return parser_error(p, "undefined string \"%.*s\"", (int)t->len,
+                            t->text);
+    return CANDOR_OK;
+}
+
+/* 'them': every string of the rule. */
+static enum candor_status them(struct parser *p, struct vec *set)
+{
+    static const struct token all = {TOK_STRING_WILD, 0, "$*", 2, 0, 0,
+                                     NULL, 0, 0};
+
+    if (p->strings.n == 0)
+        return parser_error(p, "undefined string \"$*\"");
+    return string_item(p, &all, set);
+}
+
+/* string_items -> item (',' item)* ')'; '(' was read */
+static enum candor_status string_items(struct parser *p, struct vec *set)
+{
+    enum candor_status rc;
+
     do {
-        struct token t = p->tok;
-        bool wild = t.kind == TOK_STRING_ID_WILD, found = false;
-        size_t len = wild ? t.len - 1 : t.len;
-        if (t.kind != TOK_STRING_ID && !wild) {
-            parser_syntax_error(p);
-            return;
-        }
-        parser_advance(p);
-        for (uint32_t i = 0; i < n; i++) {
-            const char *id = p->rule->strings[i].id;
-            if (wild ? strncmp(id, t.text, len) == 0
-                     : (strlen(id) == len && memcmp(id, t.text, len) == 0)) {
-                p->rule->strings[i].referenced = true;
-                set_add(p, e, i, n);
-                found = true;
-            }
-        }
-        if (!found)
-            parser_error(p, "undefined string \"%.*s\"", (int)t.len, t.text);
-    } while (!p->stop && parser_accept(p, TOK_COMMA));
-    parser_expect(p, TOK_RPAREN);
+        const struct token *t = parser_peek(p);
+        struct token item = *t;
+        if (t->kind != TOK_STRING_ID && t->kind != TOK_STRING_WILD)
+            return parser_syntax_error(p);
+        parser_consume(p);
+        if ((rc = string_item(p, &item, set)) != CANDOR_OK)
+            return rc;
+    } while (parser_accept(p, TOK_COMMA));
+    return parser_expect(p, TOK_RPAREN);
 }
 
-/* rule_set -> '(' IDENT ['*'] (',' IDENT ['*'])* ')' */
-static void parse_rule_set(struct parser *p, struct ast_expr *e)
+/* Rules of the namespace named prefix... (or exactly name); the rule
+ * being parsed counts, as in yara, where it is declared already. */
+static enum candor_status rule_matches(struct parser *p, const char *name,
+                                       size_t len, bool wild, struct vec *set)
 {
-    uint32_t n = (uint32_t)p->prog->rules.n;
+    uint64_t index;
 
-    e->set = arena_alloc_array(&p->prog->arena, n == 0 ? 1 : n,
-                               sizeof(uint32_t));
-    if (e->set == NULL) {
-        p->nomem = p->stop = true;
-        return;
+    if (!wild) {
+        if (!parser_rule_lookup(p, name, len, &index))
+            return parser_error(p, "undefined identifier \"%.*s\"", (int)len,
+                                name);
+        return index == PARSER_NAME_FAILED ? CANDOR_OK
+                                           : set_add(p, set, (uint32_t)index);
     }
-    parser_expect(p, TOK_LPAREN);
+    for (size_t i = 0; i <= p->prog->rules.n; i++) {
+        const struct ast_rule *r =
+            i < p->prog->rules.n ? ast_rule_at(p->prog, i) : p->rule;
+        if (r->ns_index == p->ns_index && strncmp(r->name, name, len) == 0 &&
+            set_add(p, set, r->index) != CANDOR_OK)
+            return CANDOR_ERROR_NOMEM;
+    }
+    if (set->n == 0)
+        return parser_error(p, "undefined identifier \"%.*s\"", (int)len,
+                            name);
+    return CANDOR_OK;
+}
+
+/* Remembers "ns:prefix*": a later rule the wildcard covers is an error. */
+static enum candor_status use_wildcard(struct parser *p, const char *prefix,
+                                       size_t len)
+{
+    size_t n = strlen(p->ns) + len + 3;
+    char *key = arena_alloc(&p->prog->arena, n);
+
+    if (key == NULL)
+        return parser_oom(p);
+    snprintf(key, n, "%s:%.*s*", p->ns, (int)len, prefix);
+    if (!map_put(&p->prog->rule_names, key, n - 1, PARSER_NAME_WILDCARD))
+        return parser_oom(p);
+    return CANDOR_OK;
+}
+
+/* rule_items -> IDENT '*'? (',' IDENT '*'?)* ')'; '(' was read */
+static enum candor_status rule_items(struct parser *p, struct vec *set)
+{
+    enum candor_status rc;
+
     do {
-        struct token t = p->tok;
-        bool wild, found = false;
-        if (!parser_expect(p, TOK_IDENT))
-            return;
+        const struct token *t = parser_peek(p);
+        char *name;
+        size_t len = t->len;
+        bool wild;
+
+        if (t->kind != TOK_IDENT)
+            return parser_syntax_error(p);
+        if ((name = parser_strdup(p, t->text, t->len)) == NULL)
+            return CANDOR_ERROR_NOMEM;
+        parser_consume(p);
         wild = parser_accept(p, TOK_STAR);
-        for (uint32_t i = 0; i < n; i++) {
-            const struct ast_rule *r = ast_rule_at(p->prog, i);
-            if (r->ns_index != p->ns_index)
-                continue;
-            if (wild ? strncmp(r->name, t.text, t.len) == 0
-                     : (strlen(r->name) == t.len &&
-                        memcmp(r->name, t.text, t.len) == 0)) {
-                set_add(p, e, i, n);
-                found = true;
-            }
-        }
-        if (!found)
-            parser_error(p, "undefined identifier \"%.*s%s\"", (int)t.len,
-                         t.text, wild ? "*" : "");
-    } while (!p->stop && parser_accept(p, TOK_COMMA));
-    parser_expect(p, TOK_RPAREN);
+        if ((rc = rule_matches(p, name, len, wild, set)) != CANDOR_OK ||
+            (wild && (rc = use_wildcard(p, name, len)) != CANDOR_OK))
+            return rc;
+    } while (parser_accept(p, TOK_COMMA));
+    return parser_expect(p, TOK_RPAREN);
 }
 
-/* quant 'of' ( string_set [ 'at' expr | 'in' range ] | rule_set ) */
-static struct ast_expr *parse_of(struct parser *p, struct ast_expr *quant)
-{
-    struct ast_expr *e = node(p, AST_OF_STRINGS, TYPE_BOOL);
+/* ---- Of ---------------------------------------------------------------- */
 
-    e->quant = quant;
-    e->ival = OF_PLAIN;
-    if (p->tok.kind == TOK_LPAREN && parser_peek(p).kind == TOK_IDENT) {
-        e->op = AST_OF_RULES;
-        parse_rule_set(p, e);
-        return e;
-    }
-    parse_string_set(p, e);
-    if (parser_accept(p, TOK_AT)) {
-        e->ival = OF_AT;
-        e->a = parse_arith(p);
-        want_int(p, e->a, "at operator");
-    } else if (parser_accept(p, TOK_IN)) {
+/* Where an `of` over strings must match: 'in' range | 'at' primary. */
+static enum candor_status placement(struct parser *p, struct ast_expr *e)
+{
+    struct parser_value at;
+    struct ast_expr *range;
+    enum candor_status rc;
+
+    if (parser_accept(p, TOK_IN)) {
+        if ((rc = parser_range(p, &range)) != CANDOR_OK)
+            return rc;
         e->ival = OF_IN;
-        parse_range(p, &e->a, &e->b);
+        e->a = range->a;
+        e->b = range->b;
+    } else if (parser_accept(p, TOK_AT)) {
+        if ((rc = parser_primary(p, false, &at)) != CANDOR_OK)
+            return rc;
+        if (!parser_is_int(at.e))
+            return parser_error(p, "wrong type \"%s\" for at operator",
+                                parser_type_name(at.e));
+        e->ival = OF_AT;
+        e->a = at.e;
     }
-    return e;
+    return CANDOR_OK;
 }
 
-/* ---- Loops -------------------------------------------------------------- */
-
-/* quant -> 'all' | 'any' | 'none' | primary ['%'] */
-static struct ast_expr *parse_quant(struct parser *p)
+/* A percentage is an integer, 1..100 when yara can tell. */
+static enum candor_status check_percent(struct parser *p,
+                                        const struct parser_value *pct)
 {
-    struct ast_expr *q;
-
-    if (parser_accept(p, TOK_ALL))
-        return node(p, AST_QUANT_ALL, TYPE_INT);
-    if (parser_accept(p, TOK_ANY))
-        return node(p, AST_QUANT_ANY, TYPE_INT);
-    if (parser_accept(p, TOK_NONE))
-        return node(p, AST_QUANT_NONE, TYPE_INT);
-    p->in_quant = true;
-    q = parse_arith(p);
-    p->in_quant = false;
-    want_int(p, q, "quantifier");
-    if (parser_accept(p, TOK_PERCENT)) {
-        struct ast_expr *pc = node(p, AST_PERCENT, TYPE_INT);
-        pc->a = q;
-        return pc;
-    }
-    return q;
+    if (pct != NULL && !parser_is_int(pct->e))
+        return parser_error(p, "wrong type \"%s\" for %% operator",
+                            parser_type_name(pct->e));
+    if (pct != NULL && pct->is_const && (pct->cval < 1 || pct->cval > 100))
+        return parser_error(p,
+                            "percentage must be between 1 and 100 (inclusive)");
+    return CANDOR_OK;
 }
 
-/* ':' '(' expr ')' */
-static struct ast_expr *parse_loop_body(struct parser *p)
+/* of_rest -> ('them' | '(' string_items) placement? | '(' rule_items; 'of'
+ * was read. (yara 4.2.3 takes no placement after a percentage; its
+ * documentation now does.) */
+static enum candor_status of_rest(struct parser *p, struct ast_expr *quant,
+                                  const struct parser_value *pct,
+                                  struct parser_value *out)
 {
-    struct ast_expr *body;
+    struct vec set;
+    enum ast_op op = AST_OF_STRINGS;
+    enum candor_status rc;
 
-    if (!parser_expect(p, TOK_COLON) || !parser_expect(p, TOK_LPAREN))
-        return node(p, AST_BOOL, TYPE_BOOL);
-    body = parser_expr(p);
-    parser_expect(p, TOK_RPAREN);
-    return body;
+    vec_init(&set, sizeof(uint32_t));
+    if (parser_accept(p, TOK_THEM)) {
+        rc = them(p, &set);
+    } else if ((rc = parser_expect(p, TOK_LPAREN)) == CANDOR_OK) {
+        op = parser_is(p, TOK_IDENT) ? AST_OF_RULES : AST_OF_STRINGS;
+        rc = op == AST_OF_RULES ? rule_items(p, &set) : string_items(p, &set);
+    }
+    if (rc == CANDOR_OK)
+        rc = check_percent(p, pct);
+    if (rc == CANDOR_OK)
+        rc = node2(p, op, TYPE_BOOL, NULL, NULL, out);
+    if (rc == CANDOR_OK) {
+        out->e->quant = quant;
+        out->e->n_set = (uint32_t)set.n;
+        out->e->set = set_copy(p, &set);
+        if (op == AST_OF_STRINGS)
+            rc = placement(p, out->e);
+    }
+    vec_fini(&set);
+    return p->nomem ? CANDOR_ERROR_NOMEM : rc;
 }
 
-/* iterable -> '(' expr '..' expr ')' | '(' expr (',' expr)* ')' | expr */
-static struct ast_expr *parse_iterable(struct parser *p)
-{
-    struct ast_expr *first, *e, *items[256];
-    uint32_t n = 0;
+/* ---- Comparisons and atoms of the boolean level ------------------------- */
 
-    if (!parser_accept(p, TOK_LPAREN))
-        return parse_primary(p); /* a module array or dictionary */
-    first = parser_expr(p);
-    if (parser_accept(p, TOK_DOTDOT)) {
-        e = node(p, AST_RANGE, TYPE_INT);
-        e->a = first;
-        e->b = parser_expr(p);
-        parser_expect(p, TOK_RPAREN);
-        want_int(p, e->a, "range");
-        want_int(p, e->b, "range");
-        return e;
+static enum ast_op compare_op(enum token_kind k)
+{
+    switch (k) {
+    case TOK_LT: return AST_LT;
+    case TOK_LE: return AST_LE;
+    case TOK_GT: return AST_GT;
+    case TOK_GE: return AST_GE;
+    case TOK_EQ: return AST_EQ;
+    case TOK_NE: return AST_NE;
+    case TOK_CONTAINS: return AST_CONTAINS;
+    case TOK_ICONTAINS: return AST_ICONTAINS;
+    case TOK_STARTSWITH: return AST_STARTSWITH;
+    case TOK_ISTARTSWITH: return AST_ISTARTSWITH;
+    case TOK_ENDSWITH: return AST_ENDSWITH;
+    case TOK_IENDSWITH: return AST_IENDSWITH;
+    case TOK_IEQUALS: return AST_IEQUALS;
+    default: return AST_OP_COUNT;
     }
-    items[n++] = first;
-    while (!p->stop && parser_accept(p, TOK_COMMA)) {
-        if (n == sizeof(items) / sizeof(items[0])) {
-            parser_syntax_error(p);
+}
+
+/* 'matches' REGEX, after a primary expression; 'matches' was read. */
+static enum candor_status matches(struct parser *p, struct parser_value *v)
+{
+    struct ast_expr *re;
+    enum candor_status rc;
+
+    if (!parser_is(p, TOK_REGEX))
+        return parser_syntax_error(p);
+    if ((rc = parser_regexp(p, &re)) != CANDOR_OK)
+        return rc;
+    if (!parser_has_type(v->e, TYPE_STRING))
+        return parser_error(p, "wrong type \"%s\" for matches operator",
+                            parser_type_name(v->e));
+    return node2(p, AST_MATCHES, TYPE_BOOL, v->e, re, v);
+}
+
+/* cmp_tail -> (CMP primary | 'matches' REGEX | '%'? 'of' of_rest)?, after
+ * the primary expression v */
+static enum candor_status cmp_tail(struct parser *p, struct parser_value *v)
+{
+    enum token_kind k = parser_peek(p)->kind;
+    enum ast_op op = compare_op(k);
+    struct parser_value rhs;
+    struct ast_expr *pct;
+    enum candor_status rc;
+
+    if (v->percent) {
+        struct parser_value value = *v;
+        parser_consume(p); /* 'of' */
+        if ((pct = parser_node(p, AST_PERCENT, TYPE_INT)) == NULL)
+            return CANDOR_ERROR_NOMEM;
+        pct->a = v->e;
+        return of_rest(p, pct, &value, v);
+    }
+    if (k == TOK_OF) {
+        parser_consume(p);
+        return of_rest(p, v->e, NULL, v);
+    }
+    if (k == TOK_MATCHES) {
+        parser_consume(p);
+        return matches(p, v);
+    }
+    if (op == AST_OP_COUNT)
+        return CANDOR_OK;
+    parser_consume(p);
+    if ((rc = parser_primary(p, false, &rhs)) != CANDOR_OK ||
+        (rc = parser_check_compare(p, op, v->e, rhs.e)) != CANDOR_OK)
+        return rc;
+    return node2(p, op, TYPE_BOOL, v->e, rhs.e, v);
+}
+
+/* '(' or_expr ')' in a boolean context; a primary expression inside keeps
+ * being one and may go on: `(1) + 2 == 3`. */
+static enum candor_status paren_expr(struct parser *p,
+                                     struct parser_value *out)
+{
+    enum candor_status rc;
+
+    if (++p->depth > PARSER_MAX_DEPTH)
+        return parser_error(p, "memory exhausted");
+    parser_consume(p);
+    rc = or_expr(p, out);
+    p->depth--;
+    if (rc != CANDOR_OK || (rc = parser_expect(p, TOK_RPAREN)) != CANDOR_OK)
+        return rc;
+    if (!out->primary)
+        return CANDOR_OK;
+    if ((rc = parser_arith_rest(p, true, out)) != CANDOR_OK)
+        return rc;
+    return cmp_tail(p, out);
+}
+
+static enum candor_status for_expr(struct parser *p, struct parser_value *out);
+static enum candor_status quant_word(struct parser *p, enum token_kind k,
+                                     struct ast_expr **out);
+
+/* cmp_expr -> 'true' | 'false' | string_found | for_expr
+ *           | ('all' | 'any' | 'none') 'of' of_rest
+ *           | '(' or_expr ')' | primary cmp_tail */
+static enum candor_status cmp_expr(struct parser *p, struct parser_value *out)
+{
+    enum token_kind k = parser_peek(p)->kind;
+    struct ast_expr *quant;
+    enum candor_status rc;
+
+    memset(out, 0, sizeof(*out));
+    switch (k) {
+    case TOK_TRUE:
+    case TOK_FALSE:
+        parser_consume(p);
+        if ((out->e = parser_node(p, AST_BOOL, TYPE_BOOL)) == NULL)
+            return CANDOR_ERROR_NOMEM;
+        out->e->ival = k == TOK_TRUE;
+        return CANDOR_OK;
+    case TOK_STRING_ID:
+        return string_found(p, out);
+    case TOK_FOR:
+        return for_expr(p, out);
+    case TOK_ALL:
+    case TOK_ANY:
+    case TOK_NONE:
+        if ((rc = quant_word(p, k, &quant)) != CANDOR_OK ||
+            (rc = parser_expect(p, TOK_OF)) != CANDOR_OK)
+            return rc;
+        return of_rest(p, quant, NULL, out);
+    case TOK_LPAREN:
+        return paren_expr(p, out);
+    default:
+        if ((rc = parser_primary(p, true, out)) != CANDOR_OK)
+            return rc;
+        return cmp_tail(p, out);
+    }
+}
+
+/* ---- Loops ---------------------------------------------------------------- */
+
+/* '(' or_expr ')': a loop's body, a boolean. */
+static enum candor_status body(struct parser *p, struct ast_expr **out)
+{
+    struct parser_value v;
+    enum candor_status rc;
+
+    if ((rc = parser_expect(p, TOK_LPAREN)) != CANDOR_OK ||
+        (rc = or_expr(p, &v)) != CANDOR_OK)
+        return rc;
+    parser_to_bool(p, v.e);
+    *out = v.e;
+    return parser_expect(p, TOK_RPAREN);
+}
+
+/* yara counts a loop as open from its first variable, or from the ':'
+ * of a for..of; at most four may be open at once. */
+static enum candor_status open_loop(struct parser *p)
+{
+    if (p->n_loops == PARSER_MAX_LOOPS)
+        return parser_error(p, "loop nesting limit exceeded");
+    p->n_loops++;
+    return CANDOR_OK;
+}
+
+/* for_of -> string_set ':' body; 'of' was read. pct is the value of a
+ * percentage quantifier (YARA's documentation; 4.2.3 refuses it). */
+static enum candor_status for_of(struct parser *p, struct ast_expr *quant,
+                                 const struct parser_value *pct,
+                                 struct parser_value *out)
+{
+    struct vec set;
+    struct ast_expr *e;
+    enum candor_status rc;
+
+    vec_init(&set, sizeof(uint32_t));
+    if (parser_accept(p, TOK_THEM))
+        rc = them(p, &set);
+    else if ((rc = parser_expect(p, TOK_LPAREN)) == CANDOR_OK)
+        rc = string_items(p, &set);
+    if (rc == CANDOR_OK)
+        rc = check_percent(p, pct);
+    if (rc == CANDOR_OK)
+        rc = parser_expect(p, TOK_COLON);
+    if (rc == CANDOR_OK)
+        rc = open_loop(p);
+    if (rc == CANDOR_OK && p->in_for_of)
+        rc = parser_error(p, "'for <quantifier> of <string set>' loops "
+                             "can't be nested");
+    if (rc == CANDOR_OK && (e = parser_node(p, AST_FOR_OF, TYPE_BOOL)) != NULL) {
+        e->quant = quant;
+        e->n_set = (uint32_t)set.n;
+        e->set = set_copy(p, &set);
+        p->in_for_of = true;
+        rc = body(p, &e->a);
+        p->in_for_of = false;
+        p->n_loops--;
+        memset(out, 0, sizeof(*out));
+        out->e = e;
+    }
+    vec_fini(&set);
+    return p->nomem ? CANDOR_ERROR_NOMEM : rc;
+}
+
+/* vars -> IDENT (',' IDENT)*: declared now, typed by the iterator later */
+static enum candor_status loop_vars(struct parser *p, unsigned *n_new)
+{
+    enum candor_status rc;
+
+    do {
+        const struct token *t = parser_peek(p);
+        struct parser_var *v;
+        char *name;
+
+        if (t->kind != TOK_IDENT)
+            return parser_syntax_error(p);
+        if ((name = parser_strdup(p, t->text, t->len)) == NULL)
+            return CANDOR_ERROR_NOMEM;
+        parser_consume(p);
+        if (*n_new == 0 && (rc = open_loop(p)) != CANDOR_OK)
+            return rc;
+        if (*n_new == PARSER_MAX_LOOP_VARS)
+            return parser_error(p, "too many loop variables");
+        for (unsigned i = 0; i < p->n_vars; i++) {
+            if (strcmp(p->vars[i].name, name) == 0)
+                return parser_error(p, "duplicated loop identifier \"%s\"",
+                                    name);
+        }
+        v = &p->vars[p->n_vars];
+        v->name = name;
+        v->slot = (int32_t)p->n_vars++;
+        v->pending = true;
+        v->type = TYPE_INT;
+        (*n_new)++;
+    } while (parser_accept(p, TOK_COMMA));
+    if (p->n_vars > p->max_slots)
+        p->max_slots = p->n_vars;
+    return CANDOR_OK;
+}
+
+/* enum_rest -> (',' primary)* ')', after the first value */
+static enum candor_status enum_rest(struct parser *p, struct parser_value *v,
+                                    struct ast_expr **out)
+{
+    struct vec items;
+    struct ast_expr *e = NULL;
+    enum candor_status rc = CANDOR_OK;
+
+    vec_init(&items, sizeof(struct ast_expr *));
+    for (;;) {
+        struct ast_expr **slot;
+        if (!parser_is_int(v->e)) {
+            rc = parser_error(p, "wrong type for enumeration item");
             break;
         }
-        items[n++] = parser_expr(p);
+        if ((slot = vec_push(&items)) == NULL) {
+            rc = parser_oom(p);
+            break;
+        }
+        *slot = v->e;
+        if (!parser_accept(p, TOK_COMMA))
+            break;
+        if ((rc = parser_primary(p, false, v)) != CANDOR_OK)
+            break;
     }
-    parser_expect(p, TOK_RPAREN);
-    e = node(p, AST_ENUM, first->type);
-    e->list = arena_alloc_array(&p->prog->arena, n, sizeof(*e->list));
-    if (e->list == NULL) {
-        p->nomem = p->stop = true;
-        return e;
+    if (rc == CANDOR_OK && (rc = parser_expect(p, TOK_RPAREN)) == CANDOR_OK &&
+        (e = parser_node(p, AST_ENUM, TYPE_INT)) != NULL) {
+        e->n_list = (uint32_t)items.n;
+        e->list = arena_alloc_array(&p->prog->arena, items.n, sizeof(*e->list));
+        if (e->list == NULL)
+            p->nomem = true;
+        else
+            memcpy(e->list, items.data, items.n * sizeof(*e->list));
+        *out = e;
     }
-    memcpy(e->list, items, n * sizeof(*items));
-    e->n_list = n;
-    return e;
+    vec_fini(&items);
+    return p->nomem ? CANDOR_ERROR_NOMEM : rc;
 }
 
-/* for_in -> 'for' quant IDENT (',' IDENT)* 'in' iterable ':' '(' expr ')' */
-static struct ast_expr *parse_for_in(struct parser *p, struct ast_expr *quant)
+/* iterator -> '(' primary ('..' primary ')' | enum_rest) | identifier */
+static enum candor_status iterator(struct parser *p, struct ast_expr **out)
 {
-    struct ast_expr *e = node(p, AST_FOR_IN, TYPE_BOOL);
-    struct token names[4];
-    uint32_t n = 0, saved = p->n_vars;
+    struct parser_value v;
+    enum candor_status rc;
 
-    do {
-        if (p->tok.kind != TOK_IDENT || n == 4) {
-            parser_syntax_error(p);
-            return e;
-        }
-        names[n++] = p->tok;
-        parser_advance(p);
-    } while (parser_accept(p, TOK_COMMA));
-    if (!parser_expect(p, TOK_IN))
-        return e;
+    if (parser_is(p, TOK_IDENT)) {
+        if ((rc = parser_identifier(p, true, &v)) != CANDOR_OK)
+            return rc;
+        *out = v.e;
+        return CANDOR_OK;
+    }
+    if ((rc = parser_expect(p, TOK_LPAREN)) != CANDOR_OK ||
+        (rc = parser_primary(p, false, &v)) != CANDOR_OK)
+        return rc;
+    if (parser_is(p, TOK_DOTDOT))
+        return parser_range_rest(p, &v, out);
+    return enum_rest(p, &v, out);
+}
+
+/* for_in -> vars 'in' iterator ':' body, after the quantifier */
+static enum candor_status for_in(struct parser *p, struct ast_expr *quant,
+                                 struct parser_value *out)
+{
+    unsigned n_new = 0, first = p->n_vars;
+    struct ast_expr *e, *it;
+    enum candor_status rc;
+
+    if ((rc = loop_vars(p, &n_new)) != CANDOR_OK ||
+        (rc = parser_expect(p, TOK_IN)) != CANDOR_OK ||
+        (rc = iterator(p, &it)) != CANDOR_OK)
+        return rc;
+    if ((it->op == AST_RANGE || it->op == AST_ENUM) && n_new != 1)
+        return parser_error(p, "iterator yields an integer on each "
+                               "iteration , but the loop expects %u",
+                            n_new);
+    for (unsigned i = first; i < p->n_vars; i++) {
+        p->vars[i].pending = false;
+        p->vars[i].type = it->type == TYPE_INT ? TYPE_INT : TYPE_UNKNOWN;
+    }
+    if ((rc = parser_expect(p, TOK_COLON)) != CANDOR_OK)
+        return rc;
+    if ((e = parser_node(p, AST_FOR_IN, TYPE_BOOL)) == NULL)
+        return CANDOR_ERROR_NOMEM;
     e->quant = quant;
-    e->b = parse_iterable(p);
-    e->ref = (int32_t)p->n_slots;
-    e->ival = n;
-    for (uint32_t i = 0; i < n && !p->stop; i++) {
-        for (uint32_t k = 0; k < p->n_vars; k++) {
-            if (p->vars[k].len == names[i].len &&
-                memcmp(p->vars[k].name, names[i].text, names[i].len) == 0)
-                parser_error(p, "duplicated loop identifier \"%.*s\"",
-                             (int)names[i].len, names[i].text);
-        }
-        if (p->n_vars == PARSER_MAX_VARS) {
-            parser_syntax_error(p);
-            return e;
-        }
-        p->vars[p->n_vars].name = names[i].text;
-        p->vars[p->n_vars].len = names[i].len;
-        p->vars[p->n_vars++].slot = (int32_t)p->n_slots++;
+    e->ref = (int32_t)first;
+    e->ival = n_new;
+    e->b = it;
+    if ((rc = body(p, &e->a)) != CANDOR_OK)
+        return rc;
+    p->n_vars = first;
+    p->n_loops--;
+    memset(out, 0, sizeof(*out));
+    out->e = e;
+    return CANDOR_OK;
+}
+
+/* A quantifier node: 'all' | 'any' | 'none'. */
+static enum candor_status quant_word(struct parser *p, enum token_kind k,
+                                     struct ast_expr **out)
+{
+    parser_consume(p);
+    *out = parser_node(p, k == TOK_ALL   ? AST_QUANT_ALL
+                          : k == TOK_ANY ? AST_QUANT_ANY
+                                         : AST_QUANT_NONE,
+                       TYPE_INT);
+    return *out != NULL ? CANDOR_OK : CANDOR_ERROR_NOMEM;
+}
+
+/* for_expr -> 'for' ('all' | 'any' | 'none' | primary '%'?)
+ *             ('of' for_of | for_in) */
+static enum candor_status for_expr(struct parser *p, struct parser_value *out)
+{
+    enum token_kind k;
+    struct parser_value q;
+    struct ast_expr *quant;
+    enum candor_status rc;
+
+    parser_consume(p);
+    k = parser_peek(p)->kind;
+    memset(&q, 0, sizeof(q));
+    if (k == TOK_ALL || k == TOK_ANY || k == TOK_NONE) {
+        if ((rc = quant_word(p, k, &quant)) != CANDOR_OK)
+            return rc;
+    } else if ((rc = parser_primary(p, true, &q)) != CANDOR_OK) {
+        return rc;
+    } else if (q.percent) {
+        if ((quant = parser_node(p, AST_PERCENT, TYPE_INT)) == NULL)
+            return CANDOR_ERROR_NOMEM;
+        quant->a = q.e;
+    } else {
+        quant = q.e;
     }
-    e->a = parse_loop_body(p);
-    p->n_vars = saved;
-    return e;
+    if (parser_accept(p, TOK_OF))
+        return for_of(p, quant, q.percent ? &q : NULL, out);
+    if (parser_is(p, TOK_IDENT))
+        return for_in(p, quant, out);
+    return parser_syntax_error(p);
 }
 
-/* for -> 'for' quant ( 'of' string_set | IDENT... 'in' ... ) ':' '(' expr ')' */
-static struct ast_expr *parse_for(struct parser *p)
-{
-    struct ast_expr *quant = parse_quant(p), *e;
+/* ---- Identifiers ---------------------------------------------------------- */
 
-    if (!parser_accept(p, TOK_OF))
-        return parse_for_in(p, quant);
-    e = node(p, AST_FOR_OF, TYPE_BOOL);
-    e->quant = quant;
-    parse_string_set(p, e);
-    p->of_depth++;
-    e->a = parse_loop_body(p);
-    p->of_depth--;
-    return e;
+/* Whether e is a value of a module (or of a loop over one), which may
+ * have fields, elements and functions the parser cannot check yet. */
+static bool module_value(const struct ast_expr *e)
+{
+    return e->type == TYPE_UNKNOWN &&
+           (e->op == AST_MODULE || e->op == AST_FIELD || e->op == AST_INDEX ||
+            e->op == AST_CALL || e->op == AST_LOOP_VAR);
 }
 
-/* ---- Identifiers -------------------------------------------------------- */
-
-/* module_path -> IDENT ( '.' IDENT | '[' expr ']' | '(' args ')' )* */
-static struct ast_expr *parse_module(struct parser *p, const struct token *t)
+/* The first name of an identifier: a loop variable, an external variable,
+ * an imported module, or a rule of the namespace, in yara's order. */
+static enum candor_status resolve(struct parser *p, const char *name,
+                                  struct ast_expr **out)
 {
-    struct ast_expr *e = node(p, AST_MODULE, TYPE_UNKNOWN);
+    struct ast_expr *e = NULL;
+    uint64_t index;
 
-    e->str = parser_strdup(p, t->text, t->len);
-    e->str_len = t->len;
-    for (;;) {
-        struct ast_expr *f;
-        if (parser_accept(p, TOK_DOT)) {
-            f = node(p, AST_FIELD, TYPE_UNKNOWN);
-            f->a = e;
-            f->str = parser_strdup(p, p->tok.text, p->tok.len);
-            f->str_len = p->tok.len;
-            if (!parser_expect(p, TOK_IDENT))
-                return f;
-        } else if (parser_accept(p, TOK_LBRACKET)) {
-            f = binary(p, AST_INDEX, TYPE_UNKNOWN, e, parser_expr(p));
-            parser_expect(p, TOK_RBRACKET);
-        } else if (p->tok.kind == TOK_LPAREN) {
-            struct ast_expr *args[32];
-            uint32_t n = 0;
-            parser_advance(p);
-            f = node(p, AST_CALL, TYPE_UNKNOWN);
-            f->a = e;
-            while (!p->stop && p->tok.kind != TOK_RPAREN && n < 32) {
-                args[n++] = parser_expr(p);
-                if (!parser_accept(p, TOK_COMMA))
-                    break;
+    for (unsigned i = p->n_vars; i-- > 0;) {
+        if (strcmp(p->vars[i].name, name) == 0) {
+            e = parser_node(p, AST_LOOP_VAR, p->vars[i].type);
+            if (e != NULL) {
+                e->ref = p->vars[i].slot;
+                e->ival = p->vars[i].pending;
             }
-            parser_expect(p, TOK_RPAREN);
-            f->list = arena_alloc_array(&p->prog->arena, n ? n : 1,
-                                        sizeof(*args));
-            if (f->list != NULL && n > 0)
-                memcpy(f->list, args, n * sizeof(*args));
-            f->n_list = n;
-        } else {
-            return e;
+            *out = e;
+            return e != NULL ? CANDOR_OK : CANDOR_ERROR_NOMEM;
         }
-        e = f;
-    }
-}
-
-static struct ast_expr *parse_identifier(struct parser *p)
-{
-    struct token t = p->tok;
-    char key[1024];
-    uint64_t v;
-    int n;
-
-    parser_advance(p);
-    for (uint32_t i = p->n_vars; i-- > 0;) {
-        if (p->vars[i].len == t.len &&
-            memcmp(p->vars[i].name, t.text, t.len) == 0) {
-            struct ast_expr *e = node(p, AST_LOOP_VAR, TYPE_INT);
-            e->ref = p->vars[i].slot;
-            return e;
-        }
-    }
-    n = snprintf(key, sizeof(key), "%s:%.*s", p->ns, (int)t.len, t.text);
-    if (map_get(&p->prog->rule_names, key, (size_t)n, &v)) {
-        struct ast_expr *e = node(p, AST_RULE_REF, TYPE_BOOL);
-        e->ref = (int32_t)v;
-        return e;
     }
     for (size_t i = 0; i < p->prog->externals.n; i++) {
         const struct ast_external *x = vec_at(&p->prog->externals, i);
-        if (strlen(x->name) == t.len && memcmp(x->name, t.text, t.len) == 0) {
-            static const enum ast_type types[] = {TYPE_INT, TYPE_FLOAT,
-                                                  TYPE_BOOL, TYPE_STRING};
-            struct ast_expr *e = node(p, AST_EXTERNAL, types[x->type]);
+        static const enum ast_type types[] = {TYPE_INT, TYPE_FLOAT, TYPE_INT,
+                                              TYPE_STRING};
+        if (strcmp(x->name, name) == 0 &&
+            (e = parser_node(p, AST_EXTERNAL, types[x->type])) != NULL)
             e->ref = (int32_t)i;
-            return e;
+        if (strcmp(x->name, name) == 0) {
+            *out = e;
+            return e != NULL ? CANDOR_OK : CANDOR_ERROR_NOMEM;
         }
     }
-    for (size_t i = 0; i < p->prog->imports.n; i++) {
-        const char *m = *(const char **)vec_at(&p->prog->imports, i);
-        if (strlen(m) == t.len && memcmp(m, t.text, t.len) == 0)
-            return parse_module(p, &t);
+    if (parser_imported(p, name, strlen(name))) {
+        if ((e = parser_node(p, AST_MODULE, TYPE_UNKNOWN)) != NULL)
+            e->str = name;
+    } else if (parser_rule_lookup(p, name, strlen(name), &index)) {
+        if ((e = parser_node(p, AST_RULE_REF, TYPE_BOOL)) != NULL)
+            e->ref = index == PARSER_NAME_FAILED ? 0 : (int32_t)index;
+    } else {
+        return parser_error(p, "undefined identifier \"%s\"", name);
     }
-    parser_error(p, "undefined identifier \"%.*s\"", (int)t.len, t.text);
-    return node(p, AST_BOOL, TYPE_BOOL);
+    *out = e;
+    return e != NULL ? CANDOR_OK : CANDOR_ERROR_NOMEM;
 }
 
-/* ---- Primaries ---------------------------------------------------------- */
-
-static unsigned read_width(enum tok t)
+/* args -> (or_expr (',' or_expr)*)? ')'; '(' was read */
+static enum candor_status call_args(struct parser *p, struct ast_expr *call)
 {
-    static const unsigned widths[] = {1, 2, 4};
-    unsigned k = (unsigned)(t - TOK_INT8);
-    unsigned w = widths[k % 3];
-    bool is_signed = (k % 6) < 3, be = k >= 6;
+    struct vec args;
+    struct parser_value v;
+    enum candor_status rc = CANDOR_OK;
 
-    return w | (is_signed ? READ_SIGNED : 0) | (be ? READ_BIG_ENDIAN : 0);
+    vec_init(&args, sizeof(struct ast_expr *));
+    if (!parser_is(p, TOK_RPAREN)) {
+        do {
+            struct ast_expr **slot;
+            if ((rc = or_expr(p, &v)) != CANDOR_OK)
+                break;
+            if ((slot = vec_push(&args)) == NULL) {
+                rc = parser_oom(p);
+                break;
+            }
+            *slot = v.e;
+        } while (parser_accept(p, TOK_COMMA));
+    }
+    if (rc == CANDOR_OK && (rc = parser_expect(p, TOK_RPAREN)) == CANDOR_OK &&
+        args.n > 0) {
+        call->n_list = (uint32_t)args.n;
+        call->list = arena_alloc_array(&p->prog->arena, args.n,
+                                       sizeof(*call->list));
+        if (call->list == NULL)
+            rc = parser_oom(p);
+        else
+            memcpy(call->list, args.data, args.n * sizeof(*call->list));
+    }
+    vec_fini(&args);
+    return rc;
 }
 
-static struct ast_expr *parse_literal(struct parser *p)
+/* One of '.' IDENT | '[' primary ']' | '(' args ')' after e. */
+static enum candor_status postfix(struct parser *p, const char *name,
+                                  struct ast_expr **e)
 {
-    struct ast_expr *e;
+    enum token_kind k = parser_peek(p)->kind;
+    struct ast_expr *n;
+    struct parser_value idx;
+    enum candor_status rc;
 
-    switch (p->tok.kind) {
-    case TOK_INT:
-        e = node(p, AST_INT, TYPE_INT);
-        e->ival = p->tok.ival;
-        break;
-    case TOK_FLOAT:
-        e = node(p, AST_FLOAT, TYPE_FLOAT);
-        e->fval = p->tok.fval;
-        break;
-    case TOK_TEXT:
-        e = node(p, AST_STRING, TYPE_STRING);
-        e->str = parser_strdup(p, p->tok.text, p->tok.len);
-        e->str_len = p->tok.len;
-        break;
-    case TOK_TRUE:
-    case TOK_FALSE:
-        e = node(p, AST_BOOL, TYPE_BOOL);
-        e->ival = p->tok.kind == TOK_TRUE;
-        break;
-    case TOK_FILESIZE:
-        e = node(p, AST_FILESIZE, TYPE_INT);
-        break;
-    default:
-        e = node(p, AST_ENTRYPOINT, TYPE_INT);
-        break;
+    parser_consume(p);
+    n = parser_node(p, k == TOK_DOT ? AST_FIELD
+                       : k == TOK_LBRACKET ? AST_INDEX : AST_CALL,
+                    TYPE_UNKNOWN);
+    if (n == NULL)
+        return CANDOR_ERROR_NOMEM;
+    n->a = *e;
+    if (k == TOK_DOT) {
+        const struct token *t = parser_peek(p);
+        if (t->kind != TOK_IDENT)
+            return parser_syntax_error(p);
+        if ((n->str = parser_strdup(p, t->text, t->len)) == NULL)
+            return CANDOR_ERROR_NOMEM;
+        n->str_len = t->len;
+        parser_consume(p);
+    } else if (k == TOK_LBRACKET) {
+        if ((rc = parser_primary(p, false, &idx)) != CANDOR_OK ||
+            (rc = parser_expect(p, TOK_RBRACKET)) != CANDOR_OK)
+            return rc;
+        n->b = idx.e;
+    } else if ((rc = call_args(p, n)) != CANDOR_OK) {
+        return rc;
     }
-    parser_advance(p);
-    return e;
+    if (!module_value(*e))
+        return parser_error(p, k == TOK_DOT ? "\"%s\" is not a structure"
+                               : k == TOK_LBRACKET
+                                   ? "\"%s\" is not an array or dictionary"
+                                   : "\"%s\" is not a function",
+                            name);
+    *e = n;
+    return CANDOR_OK;
 }
 
-/* primary -> literal | '(' expr ')' | string refs | for | read | ident */
-static struct ast_expr *parse_primary(struct parser *p)
+/* identifier -> IDENT ('.' IDENT | '[' primary ']' | '(' args ')')* */
+enum candor_status parser_identifier(struct parser *p, bool iterator,
+                                     struct parser_value *out)
 {
-    struct ast_expr *e;
+    const struct token *t = parser_peek(p);
+    const char *name = parser_strdup(p, t->text, t->len);
+    struct ast_expr *e = NULL;
+    enum candor_status rc;
 
-    if (p->stop)
-        return node(p, AST_BOOL, TYPE_BOOL);
-    switch (p->tok.kind) {
-    case TOK_INT: case TOK_FLOAT: case TOK_TEXT: case TOK_TRUE:
-    case TOK_FALSE: case TOK_FILESIZE: case TOK_ENTRYPOINT:
-        return parse_literal(p);
-    case TOK_LPAREN: {
-        bool in_quant = p->in_quant;
-        parser_advance(p);
-        p->in_quant = false;
-        e = parser_expr(p);
-        p->in_quant = in_quant;
-        parser_expect(p, TOK_RPAREN);
-        return e;
+    if (name == NULL)
+        return CANDOR_ERROR_NOMEM;
+    parser_consume(p);
+    if ((rc = resolve(p, name, &e)) != CANDOR_OK)
+        return rc;
+    for (;;) {
+        enum token_kind k = parser_peek(p)->kind;
+        if (k != TOK_DOT && k != TOK_LBRACKET && k != TOK_LPAREN)
+            break;
+        if ((rc = postfix(p, name, &e)) != CANDOR_OK)
+            return rc;
     }
-    case TOK_STRING_ID:
-        return parse_string_found(p);
-    case TOK_STRING_COUNT: case TOK_STRING_OFFSET: case TOK_STRING_LENGTH:
-        return parse_string_value(p);
-    case TOK_FOR:
-        parser_advance(p);
-        return parse_for(p);
-    case TOK_IDENT:
-        return parse_identifier(p);
-    default:
-        break;
-    }
-    if (p->tok.kind >= TOK_INT8 && p->tok.kind <= TOK_UINT32BE) {
-        e = node(p, AST_READ_INT, TYPE_INT);
-        e->ival = read_width(p->tok.kind);
-        parser_advance(p);
-        if (!parser_expect(p, TOK_LPAREN))
-            return e;
-        e->a = parser_expr(p);
-        parser_expect(p, TOK_RPAREN);
-        if (!is_int(e->a))
-            parser_error(p,
-                         "wrong type \"%s\" for intXXXX or uintXXXX operator",
-                         type_name(e->a->type));
-        return e;
-    }
-    parser_syntax_error(p);
-    return node(p, AST_BOOL, TYPE_BOOL);
+    if (iterator && !module_value(e))
+        return parser_error(p, "identifier \"%s\" is not iterable", name);
+    if (!iterator && e->op == AST_MODULE)
+        return parser_error(p, "wrong usage of identifier \"%s\"", name);
+    memset(out, 0, sizeof(*out));
+    out->e = e;
+    out->primary = true;
+    return CANDOR_OK;
 }
 
-/* Quantifiers start like numbers: `2 of them`, `50% of them`, `any of`. */
-static struct ast_expr *parse_quantified(struct parser *p)
-{
-    struct ast_expr *q;
+/* ---- The boolean levels ---------------------------------------------------- */
 
-    if (p->tok.kind == TOK_ALL || p->tok.kind == TOK_ANY ||
-        p->tok.kind == TOK_NONE) {
-        q = parse_quant(p);
-        if (!parser_expect(p, TOK_OF))
-            return q;
-        return parse_of(p, q);
-    }
-    q = parse_primary(p);
-    if (p->in_quant)
-        return q;
-    if (p->tok.kind == TOK_PERCENT && parser_peek(p).kind == TOK_OF) {
-        struct ast_expr *pc = node(p, AST_PERCENT, TYPE_INT);
-        parser_advance(p);
-        pc->a = q;
-        q = pc;
-    }
-    if (parser_accept(p, TOK_OF)) {
-        want_int(p, q->op == AST_PERCENT ? q->a : q, "quantifier");
-        return parse_of(p, q);
-    }
-    return q;
+/* not_expr -> ('not' | 'defined') not_expr | cmp_expr */
+static enum candor_status not_expr(struct parser *p, struct parser_value *out)
+{
+    enum token_kind k = parser_peek(p)->kind;
+    enum candor_status rc;
+
+    if (k != TOK_NOT && k != TOK_DEFINED)
+        return cmp_expr(p, out);
+    if (++p->depth > PARSER_MAX_DEPTH)
+        return parser_error(p, "memory exhausted");
+    parser_consume(p);
+    rc = not_expr(p, out);
+    p->depth--;
+    if (rc != CANDOR_OK)
+        return rc;
+    parser_to_bool(p, out->e);
+    return node2(p, k == TOK_NOT ? AST_NOT : AST_DEFINED, TYPE_BOOL, out->e,
+                 NULL, out);
 }
 
-/* unary -> ( '-' | '~' ) unary | quantified */
-static struct ast_expr *parse_unary(struct parser *p)
+/* and_expr -> not_expr ('and' not_expr)*, and or_expr likewise with 'or' */
+static enum candor_status logic(struct parser *p, enum token_kind k,
+                                struct parser_value *out)
 {
-    struct ast_expr *e, *a;
-    bool neg;
+    struct parser_value rhs;
+    enum candor_status rc;
 
-    if (p->tok.kind != TOK_MINUS && p->tok.kind != TOK_TILDE)
-        return parse_quantified(p);
-    neg = p->tok.kind == TOK_MINUS;
-    parser_advance(p);
-    a = parse_unary(p);
-    if (neg && a->op == AST_INT) { /* fold: `-1` is a literal */
-        a->ival = (int64_t)(0 - (uint64_t)a->ival);
-        return a;
+    rc = k == TOK_OR ? logic(p, TOK_AND, out) : not_expr(p, out);
+    while (rc == CANDOR_OK && parser_accept(p, k)) {
+        parser_to_bool(p, out->e);
+        rc = k == TOK_OR ? logic(p, TOK_AND, &rhs) : not_expr(p, &rhs);
+        if (rc != CANDOR_OK)
+            return rc;
+        parser_to_bool(p, rhs.e);
+        rc = node2(p, k == TOK_OR ? AST_OR : AST_AND, TYPE_BOOL, out->e,
+                   rhs.e, out);
     }
-    if (neg && a->op == AST_FLOAT) {
-        a->fval = -a->fval;
-        return a;
-    }
-    e = node(p, neg ? AST_NEG : AST_BITNOT, neg ? a->type : TYPE_INT);
-    e->a = a;
-    if (neg && !is_number(a))
-        parser_error(p, "wrong type \"%s\" for - operator", type_name(a->type));
-    else if (!neg)
-        want_int(p, a, "~ operator");
-    return e;
+    return rc;
 }
 
-/* ---- Binary operators --------------------------------------------------- */
-
-struct binop {
-    enum tok tok;
-    enum ast_op op;
-    const char *text;
-};
-
-/* Arithmetic and bitwise operands; constant division by zero is refused. */
-static struct ast_expr *arith(struct parser *p, const struct binop *o,
-                              struct ast_expr *a, struct ast_expr *b)
+static enum candor_status or_expr(struct parser *p, struct parser_value *out)
 {
-    bool bitwise = o->op >= AST_SHL && o->op <= AST_BITXOR;
-    enum ast_type t = (a->type == TYPE_FLOAT || b->type == TYPE_FLOAT)
-                          ? TYPE_FLOAT
-                          : TYPE_INT;
-
-    /* Operator errors stand at the line of the right operand's end. */
-    if (!is_number(a) || !is_number(b)) {
-        parser_error_at(p, p->prev_line, "type mismatch");
-    } else if (bitwise || o->op == AST_MOD) {
-        const char *what = o->op == AST_MOD ? "% operator" : o->text;
-        const struct ast_expr *bad = !is_int(a) ? a : !is_int(b) ? b : NULL;
-        if (bad != NULL)
-            parser_error_at(p, p->prev_line, "wrong type \"%s\" for %s",
-                            type_name(bad->type), what);
-        t = TYPE_INT;
-    }
-    if ((o->op == AST_DIV || o->op == AST_MOD) && b->op == AST_INT &&
-        b->ival == 0 && a->op == AST_INT)
-        parser_error_at(p, p->prev_line, "division by zero");
-    return binary(p, o->op, t, a, b);
+    return logic(p, TOK_OR, out);
 }
 
-static struct ast_expr *compare(struct parser *p, const struct binop *o,
-                                struct ast_expr *a, struct ast_expr *b)
+enum candor_status parser_bool_expr(struct parser *p, struct ast_expr **out)
 {
-    if (o->op >= AST_CONTAINS && o->op <= AST_IEQUALS) {
-        if (!is_string(a))
-            parser_error(p, "wrong type \"%s\" for %s operator",
-                         type_name(a->type), o->text);
-        else if (!is_string(b))
-            parser_error(p, "wrong type \"%s\" for %s operator",
-                         type_name(b->type), o->text);
-    } else if (!((is_number(a) && is_number(b)) ||
-                 (is_string(a) && is_string(b)))) {
-        parser_error(p, "type mismatch");
-    }
-    return binary(p, o->op, TYPE_BOOL, a, b);
+    struct parser_value v;
+    enum candor_status rc = or_expr(p, &v);
+
+    if (rc == CANDOR_OK)
+        *out = v.e;
+    return rc;
 }
 
-static const struct binop levels[][10] = {
-    {{TOK_EQ, AST_EQ, "=="}, {TOK_NE, AST_NE, "!="},
-     {TOK_CONTAINS, AST_CONTAINS, "contains"},
-     {TOK_ICONTAINS, AST_ICONTAINS, "icontains"},
-     {TOK_STARTSWITH, AST_STARTSWITH, "startswith"},
-     {TOK_ISTARTSWITH, AST_ISTARTSWITH, "istartswith"},
-     {TOK_ENDSWITH, AST_ENDSWITH, "endswith"},
-     {TOK_IENDSWITH, AST_IENDSWITH, "iendswith"},
-     {TOK_IEQUALS, AST_IEQUALS, "iequals"}, {TOK_EOF, 0, NULL}},
-    {{TOK_LT, AST_LT, "<"}, {TOK_LE, AST_LE, "<="}, {TOK_GT, AST_GT, ">"},
-     {TOK_GE, AST_GE, ">="}, {TOK_EOF, 0, NULL}},
-    {{TOK_PIPE, AST_BITOR, "| operator"}, {TOK_EOF, 0, NULL}},
-    {{TOK_CARET, AST_BITXOR, "^ operator"}, {TOK_EOF, 0, NULL}},
-    {{TOK_AMP, AST_BITAND, "& operator"}, {TOK_EOF, 0, NULL}},
-    {{TOK_SHL, AST_SHL, "<< operator"}, {TOK_SHR, AST_SHR, ">> operator"},
-     {TOK_EOF, 0, NULL}},
-    {{TOK_PLUS, AST_ADD, "+"}, {TOK_MINUS, AST_SUB, "-"}, {TOK_EOF, 0, NULL}},
-    {{TOK_STAR, AST_MUL, "*"}, {TOK_BACKSLASH, AST_DIV, "\\"},
-     {TOK_PERCENT, AST_MOD, "%"}, {TOK_EOF, 0, NULL}},
-};
-#define N_LEVELS (sizeof(levels) / sizeof(levels[0]))
-
-/* matches -> expr 'matches' '/' REGEX '/' */
-static struct ast_expr *parse_matches(struct parser *p, struct ast_expr *a)
+/* condition -> or_expr, used as a boolean */
+enum candor_status parser_condition(struct parser *p, struct ast_expr **out)
 {
-    struct ast_expr *re = node(p, AST_REGEXP, TYPE_REGEXP);
-    struct token t;
-    char err[256];
+    enum candor_status rc = parser_bool_expr(p, out);
 
-    if (p->tok.kind != TOK_SLASH) {
-        parser_syntax_error(p);
-        return a;
-    }
-    t = lexer_regex(&p->lx);
-    if (t.kind == TOK_ERROR) {
-        p->tok = t;
-        parser_syntax_error(p);
-        return a;
-    }
-    parser_advance(p);
-    re->str = parser_strdup(p, t.text, t.len);
-    re->str_len = t.len;
-    re->ival = t.ival;
-    if (!re_parse_regex(&p->prog->arena, (const uint8_t *)t.text, t.len,
-                        (unsigned)t.ival, &re->re, err, sizeof(err)))
-        parser_error(p, "invalid regular expression: %s", err);
-    if (!is_string(a))
-        parser_error(p, "wrong type \"%s\" for matches operator",
-                     type_name(a->type));
-    return binary(p, AST_MATCHES, TYPE_BOOL, a, re);
-}
-
-static struct ast_expr *parse_level(struct parser *p, unsigned level)
-{
-    struct ast_expr *a;
-
-    if (level == N_LEVELS)
-        return parse_unary(p);
-    a = parse_level(p, level + 1);
-    while (!p->stop) {
-        const struct binop *o = NULL;
-        if (level == 0 && parser_accept(p, TOK_MATCHES)) {
-            a = parse_matches(p, a);
-            continue;
-        }
-        for (const struct binop *k = levels[level]; k->text != NULL; k++) {
-            if (p->tok.kind == k->tok)
-                o = k;
-        }
-        if (o == NULL)
-            return a;
-        if (o->tok == TOK_PERCENT && parser_peek(p).kind == TOK_OF)
-            return a; /* `50% of`: a percentage, not a remainder */
-        parser_advance(p);
-        struct ast_expr *b = parse_level(p, level + 1);
-        a = level <= 1 ? compare(p, o, a, b) : arith(p, o, a, b);
-    }
-    return a;
-}
-
-/* not -> ( 'not' | 'defined' ) not | comparison */
-static struct ast_expr *parse_not(struct parser *p)
-{
-    struct ast_expr *e;
-
-    if (p->tok.kind != TOK_NOT && p->tok.kind != TOK_DEFINED)
-        return parse_level(p, 0);
-    e = node(p, p->tok.kind == TOK_NOT ? AST_NOT : AST_DEFINED, TYPE_BOOL);
-    parser_advance(p);
-    e->a = parse_not(p);
-    return e;
-}
-
-/* and -> not ( 'and' not )* */
-static struct ast_expr *parse_and(struct parser *p)
-{
-    struct ast_expr *a = parse_not(p);
-
-    while (!p->stop && parser_accept(p, TOK_AND))
-        a = binary(p, AST_AND, TYPE_BOOL, a, parse_not(p));
-    return a;
-}
-
-/* or -> and ( 'or' and )* */
-static struct ast_expr *parse_or(struct parser *p)
-{
-    struct ast_expr *a = parse_and(p);
-
-    while (!p->stop && parser_accept(p, TOK_OR))
-        a = binary(p, AST_OR, TYPE_BOOL, a, parse_and(p));
-    return a;
+    if (rc == CANDOR_OK)
+        parser_to_bool(p, *out);
+    return rc;
 }

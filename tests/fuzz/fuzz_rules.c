@@ -1,45 +1,58 @@
 /*
- * fuzz_rules.c - the rule compiler on hostile sources.
+ * fuzz_rules.c - the rule parser (lexer, parser, AST dump) on hostile text.
  *
- * Parses and compiles the input as a rule file, then scans a small buffer
- * with whatever compiled. Any input must end in rules or in diagnostics;
- * nothing may crash, leak or hang.
+ * Any input must parse or be refused with diagnostics, which are dropped;
+ * nothing may crash, leak or hang. Includes are refused before any file is
+ * opened (an include depth of 1), so the target never reads the disk. A
+ * few external variables of each type let identifiers resolve to them.
+ * Whatever parsed is dumped, to run the dump over every kind of tree.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "base/mem.h"
-#include "candor.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "rules/ast.h"
+#include "rules/ast_dump.h"
+#include "rules/parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void define(struct ast_program *prog, const char *name,
+                   enum ast_external_type type)
+{
+    struct ast_external *x = vec_push(&prog->externals);
+
+    if (x == NULL)
+        return;
+    x->name = name;
+    x->type = type;
+    x->str = "";
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint8_t sample[] = "MZ\x90\0abc\0d\0e hello world 0123";
-    struct candor_compiler *c;
-    struct candor_rules *rules = NULL;
-    struct candor_scanner *s;
-    char *src;
+    struct ast_program prog;
+    struct diag_sink diag = {NULL, NULL, 0, 0};
+    struct parser_opts opts = {100, 1, NULL, NULL};
+    struct buf out;
 
-    if (size > 65536)
+    if (size > (1u << 20))
         return 0;
-    src = mem_memdup(data, size); /* NUL-terminated copy */
-    if (src == NULL || candor_compiler_new(&c) != CANDOR_OK) {
-        mem_free(src);
-        return 0;
-    }
-    candor_compiler_define_integer(c, "ext_int", 7);
-    candor_compiler_define_string(c, "ext_str", "abc");
-    if (candor_compiler_add_string(c, src, "fuzz.yar", NULL) == CANDOR_OK &&
-        candor_compiler_get_rules(c, &rules) == CANDOR_OK) {
-        if (candor_scanner_new(rules, &s) == CANDOR_OK) {
-            candor_scanner_set_timeout(s, 5);
-            candor_scanner_scan_mem(s, sample, sizeof(sample) - 1);
-            candor_scanner_free(s);
-        }
-        candor_rules_free(rules);
-    }
-    candor_compiler_free(c);
-    mem_free(src);
+    ast_program_init(&prog);
+    define(&prog, "ext", EXT_INT);
+    define(&prog, "fext", EXT_FLOAT);
+    define(&prog, "bext", EXT_BOOL);
+    define(&prog, "sext", EXT_STRING);
+    /* Twice, as two files of one namespace: the second sees the first's
+     * rules, wildcards and imports. */
+    parser_parse(&prog, &diag, (const char *)data, size, "fuzz.yar", NULL,
+                 &opts);
+    parser_parse(&prog, &diag, (const char *)data, size, "again.yar", NULL,
+                 &opts);
+    buf_init(&out, 1u << 24);
+    ast_dump_program(&prog, &out);
+    buf_fini(&out);
+    ast_program_fini(&prog);
     return 0;
 }

@@ -1,0 +1,2 @@
+rule a { strings: $a = "" condition: $a }
+rule b { condition: $x }

@@ -1,0 +1,3 @@
+rule a { condition: ( }
+import "foo"
+rule b { condition: $x }

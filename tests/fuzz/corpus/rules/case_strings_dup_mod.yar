@@ -1,0 +1,1 @@
+rule a { strings: $a = "x" nocase nocase condition: $a }

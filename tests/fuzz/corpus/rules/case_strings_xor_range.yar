@@ -1,0 +1,1 @@
+rule a { strings: $a = "xyz" xor(1-3) condition: $a }

@@ -1,0 +1,1 @@
+rule a { strings: $a = "xyz" xor("a") condition: $a }

@@ -1,0 +1,1 @@
+rule r { condition: true } rule a { condition: ("a" + "a") or true }

@@ -1,0 +1,1 @@
+rule a { condition: uint8("a") == 1 }

@@ -1,0 +1,4 @@
+/* block
+ comment */ rule c // line
+{ condition: /* in */ true }
+/* open

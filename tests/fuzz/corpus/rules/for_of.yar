@@ -1,0 +1,1 @@
+rule f { strings: $a = "a1" $b = "b1" condition: for any of ($a, $b) : ($ at 0 and # > 1 and @ > 2 and ! == 3 and @[1] == 0 and ![2] == 1) and for all of them : (# in (0..10) == 1) and for 2 of them : ($ in (0..10)) }

@@ -1,0 +1,1 @@
+rule o { strings: $a = "a1" $b = "b1" $b2 = "b2" condition: 2 of ($a, $b*) and all of them and none of ($b2) and any of them in (0..10) and any of ($a) at 5 and 50% of them and (1 + 1)% of ($b*) and #a of them }

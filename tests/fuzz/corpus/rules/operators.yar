@@ -1,0 +1,1 @@
+rule o { condition: "a" contains "b" and "a" icontains "b" and "a" startswith "b" and "a" istartswith "b" and "a" endswith "b" and "a" iendswith "b" and "a" iequals "b" and "a" matches /b/i and 1.5 >= 1 and 2 <= 3 and 4 > 3.5 and defined 1 }

@@ -1,0 +1,1 @@
+rule m { condition: filesize > 1KB and 2MB > 0o17 and entrypoint >= 0 and uint8(0) == 1 and int16(1) == 2 and uint32be(filesize - 4) == 3 and int8be(0) == 0 and uint16be(1) and int32(2) and uint32(3) and int16be(4) and int32be(5) and uint8be(6) and /a.b/s }
