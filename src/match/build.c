@@ -44,8 +44,11 @@ struct match_builder {
 enum candor_status match_builder_new(uint32_t n_strings,
                                      struct match_builder **out)
 {
-    struct match_builder *b = mem_calloc(1, sizeof(*b));
+    struct match_builder *b;
 
+    if (n_strings > MATCH_MAX_STRINGS)
+        return CANDOR_ERROR_LIMIT;
+    b = mem_calloc(1, sizeof(*b));
     if (b == NULL)
         return CANDOR_ERROR_NOMEM;
     b->n_strings = n_strings;

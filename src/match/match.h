@@ -79,6 +79,10 @@ struct match_atom {
 #define MATCH_MAX_BEFORE 65536u
 #define MATCH_MAX_ATOM 256u       /* longest atom */
 
+/* The most strings a database holds (the scratch needs ~32 bytes each). */
+#define MATCH_MAX_STRINGS (1u << 24)
+
+/* CANDOR_ERROR_LIMIT above MATCH_MAX_STRINGS. */
 enum candor_status match_builder_new(uint32_t n_strings,
                                      struct match_builder **out);
 void match_builder_free(struct match_builder *b);

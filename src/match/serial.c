@@ -151,9 +151,13 @@ static enum candor_status read_forms(struct bytes_cursor *c,
     return CANDOR_OK;
 }
 
+/* Chains own consecutive pieces after the strings, and consecutive gaps,
+ * in order: the layout the builder makes, and the only one accepted. */
 static enum candor_status read_chains(struct bytes_cursor *c,
                                       struct match_db *db)
 {
+    uint64_t piece = db->n_strings, gap = 0;
+
     for (uint32_t i = 0; i < db->n_chains; i++) {
         struct chain *ch = &db->chains[i];
         ch->string_id = (uint32_t)bytes_cursor_uint(c, 4);
@@ -165,9 +169,14 @@ static enum candor_status read_chains(struct bytes_cursor *c,
             ch->n_pieces > MATCH_MAX_PIECES ||
             ch->first_piece > db->n_ids - ch->n_pieces ||
             ch->first_gap > db->n_gaps ||
-            ch->n_pieces - 1 > db->n_gaps - ch->first_gap)
+            ch->n_pieces - 1 > db->n_gaps - ch->first_gap ||
+            ch->first_piece != piece || ch->first_gap != gap)
             return CANDOR_ERROR_FORMAT;
+        piece += ch->n_pieces;
+        gap += ch->n_pieces - 1;
     }
+    if (piece != db->n_ids || gap != db->n_gaps)
+        return CANDOR_ERROR_FORMAT;
     for (uint32_t i = 0; i < db->n_gaps; i++) {
         db->gaps[i].min = (uint32_t)bytes_cursor_uint(c, 4);
         db->gaps[i].max = (uint32_t)bytes_cursor_uint(c, 4);
@@ -325,7 +334,7 @@ static enum candor_status load(struct bytes in, const uint8_t *key,
     /* Every record takes at least 12 bytes: counts cannot exceed that. */
     if (c.failed || db->n_forms > in.len / 12 || db->n_atoms > in.len / 12 ||
         db->n_links > in.len / 12 || db->blob_len > in.len ||
-        db->n_strings > in.len || db->n_ids < db->n_strings ||
+        db->n_strings > MATCH_MAX_STRINGS || db->n_ids < db->n_strings ||
         db->n_ids - db->n_strings > in.len || db->n_chains > in.len / 16 ||
         db->n_gaps > in.len / 8)
         return CANDOR_ERROR_FORMAT;
