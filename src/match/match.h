@@ -182,6 +182,14 @@ const struct match_list *match_scratch_list(const struct match_scratch *s,
                                             uint32_t string_id);
 
 /*
+ * In fast mode a string keeps only its first match, as in yara, unless the
+ * condition reads more than its existence (#, @, !, at, in): mark such
+ * strings once after making the scratch (codegen's RS_STRING_NEEDS_ALL).
+ * yara 4.2.3 -f -s prints every match of those.
+ */
+void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id);
+
+/*
  * Bytes per vectorscan call (0: the most vectorscan takes, just under
  * 4 GiB). Longer data is scanned in overlapping pieces; tests make the
  * pieces small to exercise the joins.

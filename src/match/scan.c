@@ -26,6 +26,7 @@
 #define ST_TOUCHED 0x1u
 #define ST_UNSORTED 0x2u
 #define ST_DONE 0x4u
+#define ST_KEEP_ALL 0x8u /* survives scans: fast mode keeps every match */
 
 #define WINDOW_BATCH 4096u      /* pending windows before PCRE2 runs */
 #define SEARCH_CHUNK 4096u      /* start positions per PCRE2 search */
@@ -126,6 +127,12 @@ void match_scratch_free(struct match_scratch *s)
     mem_free(s);
 }
 
+void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id)
+{
+    if (string_id < s->db->n_strings)
+        s->state[string_id] |= ST_KEEP_ALL;
+}
+
 void match_scratch_set_piece_size(struct match_scratch *s, uint64_t n)
 {
     s->piece_size = n;
@@ -210,8 +217,10 @@ static void add_match(struct match_scratch *s, uint32_t sid, uint64_t off,
     m->offset = off;
     m->len = (uint32_t)len;
     m->xor_key = key;
-    if (s->opts->fast && sid < s->db->n_strings)
-        s->state[sid] |= ST_DONE; /* chain pieces need all their matches */
+    /* chain pieces need all their matches */
+    if (s->opts->fast && sid < s->db->n_strings &&
+        !(s->state[sid] & ST_KEEP_ALL))
+        s->state[sid] |= ST_DONE;
 }
 
 static bool is_alnum(uint8_t c)
@@ -669,7 +678,7 @@ static void reset(struct match_scratch *s)
         }
         l->n = 0;
         l->overflow = false;
-        s->state[s->touched[i]] = 0;
+        s->state[s->touched[i]] &= ST_KEEP_ALL;
     }
     s->n_touched = 0;
     for (size_t i = 0; i < s->n_win; i++)

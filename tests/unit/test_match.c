@@ -458,6 +458,27 @@ TEST(match_fast_mode_keeps_one)
     CHECK_STR(scan_with(hex("61 ?? 61"), "a_a_a", 5, &fast), "0:3");
 }
 
+TEST(match_fast_mode_keeps_all_when_asked)
+{
+    /* yara -f -s prints every match of a string the condition counts or
+     * places (`#a`, `$a at ...`): those are marked keep-all. */
+    struct match_scan_opts fast = {true, 1000000, 0};
+    struct ast_string s[2] = {text("aa", 0), text("aa", 0)};
+    struct match_db *db = build(s, 2, NULL);
+    struct match_scratch *sc = NULL;
+
+    CHECK(db != NULL && match_scratch_new(db, &sc) == CANDOR_OK);
+    match_scratch_keep_all(sc, 1);
+    for (int round = 0; round < 2; round++) {
+        CHECK(match_scan(db, sc, (const uint8_t *)"aaaa", 4, &fast) ==
+              CANDOR_OK);
+        CHECK_STR(list_text(match_scratch_list(sc, 0)), "0:2");
+        CHECK_STR(list_text(match_scratch_list(sc, 1)), "0:2 1:2 2:2");
+    }
+    match_scratch_free(sc);
+    match_db_free(db);
+}
+
 static const char *scan_pieces(struct ast_string *s, uint32_t n_strings,
                                const uint8_t *d, size_t len, uint64_t piece)
 {
