@@ -1,0 +1,2 @@
+global rule g { condition: filesize > 10 }
+rule r { condition: true }

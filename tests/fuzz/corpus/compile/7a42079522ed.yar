@@ -1,0 +1,1 @@
+rule a { strings: $a = "a\tb\x41\"\\" condition: $a }

@@ -1,0 +1,1 @@
+rule a { strings: $a = /a[\x00-\xff]{5}/ condition: $a }

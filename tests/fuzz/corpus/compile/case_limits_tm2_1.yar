@@ -1,0 +1,1 @@
+rule a { strings: $a = "x" $b = "" condition: any of them }

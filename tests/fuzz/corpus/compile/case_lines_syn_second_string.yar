@@ -1,0 +1,5 @@
+rule a { strings: $a = "xyz"
+$b
+= 
+=
+condition: $a }

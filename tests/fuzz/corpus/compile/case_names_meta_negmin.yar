@@ -1,0 +1,1 @@
+rule a { meta: i = -9223372036854775808 condition: true }
