@@ -128,6 +128,26 @@ static int on_event(void *ctx, enum candor_event ev,
     return 0;
 }
 
+/* -D: a module's values, printed before anything else of the file. */
+static void on_module_data(void *ctx, const char *text, size_t len)
+{
+    struct worker *w = ctx;
+
+    outbuf_write(&w->buf, text, len);
+    stream(w);
+}
+
+/* A console module line: printed with the file's other output, before
+ * its rule lines, as yara prints it while the conditions run. */
+static void on_console(void *ctx, const char *text, size_t len)
+{
+    struct worker *w = ctx;
+
+    outbuf_write(&w->buf, text, len);
+    outbuf_putc(&w->buf, '\n');
+    stream(w);
+}
+
 /*
  * Makes w's scanner with the options' settings. CANDOR_ERROR_ARGUMENT
  * means a -d value the compiled rules refuse (reported by the caller).
@@ -147,6 +167,9 @@ static enum candor_status worker_init(struct worker *w, struct scan_env *env)
     if (rc != CANDOR_OK)
         return rc;
     candor_scanner_set_callback(w->scanner, on_event, w);
+    candor_scanner_set_console(w->scanner, on_console, w);
+    if (o->print_module_data)
+        candor_scanner_set_module_data(w->scanner, on_module_data, w);
     if (o->fast)
         flags |= CANDOR_SCAN_FAST;
     if (o->negate)

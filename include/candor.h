@@ -221,6 +221,22 @@ void candor_scanner_free(struct candor_scanner *s);
 
 void candor_scanner_set_callback(struct candor_scanner *s, candor_scan_fn fn,
                                  void *ctx);
+/*
+ * Lines written by the console module (console.log, console.hex) while
+ * conditions run: one call per line, without its newline; text is valid
+ * only during the call. Without a function they are dropped.
+ */
+typedef void (*candor_text_fn)(void *ctx, const char *text, size_t len);
+void candor_scanner_set_console(struct candor_scanner *s, candor_text_fn fn,
+                                void *ctx);
+/*
+ * With a function set, each scan first hands it the values of every module
+ * the rules import, in import order, as yara's -D prints them: one call per
+ * module, the text ending in a newline.
+ */
+void candor_scanner_set_module_data(struct candor_scanner *s,
+                                    candor_text_fn fn, void *ctx);
+
 /* Seconds; 0 means no limit. A scan past it fails with ..._TIMEOUT. */
 void candor_scanner_set_timeout(struct candor_scanner *s, unsigned seconds);
 

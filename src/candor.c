@@ -421,6 +421,20 @@ void candor_scanner_set_callback(struct candor_scanner *s, candor_scan_fn fn,
     s->ctx = ctx;
 }
 
+void candor_scanner_set_console(struct candor_scanner *s, candor_text_fn fn,
+                                void *ctx)
+{
+    s->console = fn;
+    s->console_ctx = ctx;
+}
+
+void candor_scanner_set_module_data(struct candor_scanner *s,
+                                    candor_text_fn fn, void *ctx)
+{
+    s->module_data = fn;
+    s->module_data_ctx = ctx;
+}
+
 void candor_scanner_set_timeout(struct candor_scanner *s, unsigned seconds)
 {
     s->timeout_s = seconds;

@@ -340,6 +340,16 @@ static enum candor_status gen_for_in(struct cg *cg, const struct ast_expr *e)
     const struct ast_expr *it = e->b;
     unsigned qk;
 
+    if (it->decl != NULL) {
+        /* A module's array (the slot) or dictionary (slot, slot + 1). */
+        uint32_t value_slot = slot + 1;
+        if ((rc = new_slot(cg, e, &value_slot)) != CANDOR_OK ||
+            (rc = gen_quant(cg, e->quant, &qk)) != CANDOR_OK ||
+            (rc = gen_expr(cg, it)) != CANDOR_OK)
+            return rc;
+        emit(cg, OP_LOOP_OBJ, 0, quant_imm(0, 0, qk, slot));
+        return gen_loop_body(cg, e->a, slot);
+    }
     if (e->ival != 1 || (it->op != AST_RANGE && it->op != AST_ENUM))
         return unsupported(cg, e);
     if ((rc = new_slot(cg, e, &slot)) != CANDOR_OK)
@@ -463,6 +473,44 @@ static enum candor_status gen_binary(struct cg *cg, const struct ast_expr *e,
     return CANDOR_OK;
 }
 
+/* A module value: its structure, member, element or function's result. */
+static enum candor_status gen_module(struct cg *cg, const struct ast_expr *e)
+{
+    enum candor_status rc;
+    const struct ast_expr *fn = e->a;
+
+    if (e->decl == NULL)
+        return unsupported(cg, e);
+    switch (e->op) {
+    case AST_MODULE:
+        emit(cg, OP_MOD_ROOT, intern_str(cg, e->str), (int64_t)strlen(e->str));
+        return CANDOR_OK;
+    case AST_FIELD:
+        if ((rc = gen_expr(cg, e->a)) == CANDOR_OK)
+            emit(cg, OP_MOD_FIELD, 0, e->ref);
+        return rc;
+    case AST_INDEX:
+        if ((rc = gen_expr(cg, e->a)) == CANDOR_OK &&
+            (rc = gen_expr(cg, e->b)) == CANDOR_OK)
+            emit(cg, OP_MOD_INDEX, 0, 0);
+        return rc;
+    default: /* AST_CALL of a structure's member */
+        if (fn->op != AST_FIELD)
+            return unsupported(cg, e);
+        if ((rc = gen_expr(cg, fn->a)) != CANDOR_OK)
+            return rc;
+        for (uint32_t i = 0; i < e->n_list; i++) {
+            if ((rc = gen_expr(cg, e->list[i])) != CANDOR_OK)
+                return rc;
+        }
+        emit(cg, OP_MOD_CALL, 0,
+             (int64_t)((uint64_t)(uint32_t)fn->ref & 0xffff) |
+                 (int64_t)(((uint64_t)(uint32_t)e->ref & 0xffff) << 16) |
+                 (int64_t)((uint64_t)e->n_list << 32));
+        return CANDOR_OK;
+    }
+}
+
 static enum candor_status gen_expr(struct cg *cg, const struct ast_expr *e)
 {
     double f;
@@ -549,6 +597,11 @@ static enum candor_status gen_expr(struct cg *cg, const struct ast_expr *e)
         return gen_for_of(cg, e);
     case AST_FOR_IN:
         return gen_for_in(cg, e);
+    case AST_MODULE:
+    case AST_FIELD:
+    case AST_INDEX:
+    case AST_CALL:
+        return gen_module(cg, e);
     default:
         return unsupported(cg, e);
     }

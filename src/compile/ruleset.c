@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "compile/strings.h"
+#include "modules/module.h"
 #include "rules/re.h"
 
 static const char *const opcode_names[] = {
@@ -44,10 +45,29 @@ static enum candor_status compile_regex(const struct ruleset *rs,
     return rc == CANDOR_ERROR_SYNTAX ? CANDOR_ERROR_FORMAT : rc;
 }
 
+/* Points every MOD_ROOT at its module (pad[0]) by the name it carries;
+ * a name this build has no module for makes the rules unusable. */
+static enum candor_status link_modules(struct ruleset *rs)
+{
+    for (uint32_t i = 0; i < rs->n_code; i++) {
+        struct vm_insn *in = &rs->code[i];
+        const struct module *m;
+        if (in->op != OP_MOD_ROOT)
+            continue;
+        m = module_find(ruleset_str(rs, in->arg), (size_t)in->imm);
+        if (m == NULL)
+            return CANDOR_ERROR_FORMAT;
+        in->pad[0] = (uint8_t)module_index(m);
+    }
+    return CANDOR_OK;
+}
+
 enum candor_status ruleset_finish(struct ruleset *rs)
 {
-    enum candor_status rc;
+    enum candor_status rc = link_modules(rs);
 
+    if (rc != CANDOR_OK)
+        return rc;
     rs->compiled_regexes =
         mem_calloc(rs->n_regexes, sizeof(*rs->compiled_regexes));
     if (rs->compiled_regexes == NULL)

@@ -140,7 +140,7 @@ static bool insn_ok(const struct ruleset *rs, uint32_t ri,
         return a < r->code_len;
     case OP_LOOP_NEXT: case OP_LOOP_STEP:
         return a < r->code_len && (uint64_t)in->imm < r->n_slots;
-    case OP_PUSH_STR:
+    case OP_PUSH_STR: case OP_MOD_ROOT:
         return in->imm >= 0 && in->imm <= UINT32_MAX &&
                bytes_ok(rs, a, (uint32_t)in->imm);
     case OP_INT_TO_FLOAT: return a <= 1;
@@ -167,6 +167,9 @@ static bool insn_ok(const struct ruleset *rs, uint32_t ri,
                set_ok(rs, a, n, r->first_string, r->n_strings);
     case OP_LOOP_RANGE: case OP_LOOP_ENUM:
         return quant_ok(in->imm, r->n_slots, true);
+    case OP_LOOP_OBJ:
+        return quant_ok(in->imm, r->n_slots, true) &&
+               quant_slot(in->imm) + 1 < r->n_slots;
     case OP_LOOP_END: case OP_LOOP_VAR:
         return a < r->n_slots;
     default:

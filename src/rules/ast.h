@@ -21,6 +21,7 @@
 #include "base/arena.h"
 #include "base/map.h"
 #include "base/vec.h"
+#include "modules/module.h"
 
 struct re_node;
 
@@ -67,6 +68,12 @@ struct ast_expr {
     struct ast_expr **list;   /* ENUM values, CALL arguments */
     uint32_t n_list;
     struct re_node *re;       /* REGEXP: the parsed expression */
+    /* Module values (MODULE, FIELD, INDEX, CALL, LOOP_VAR) of a module
+     * with a schema: the declaration of the value; decl_elem when it is
+     * an element of the ARRAY or DICT declared by decl. NULL for modules
+     * without one yet (their values stay TYPE_UNKNOWN). */
+    const struct mod_decl *decl;
+    bool decl_elem;
 };
 
 enum ast_string_kind { AST_STRING_TEXT, AST_STRING_HEX, AST_STRING_REGEX };

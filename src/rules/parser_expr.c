@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+
+static enum ast_type decl_type(unsigned t);
 static enum candor_status or_expr(struct parser *p, struct parser_value *out);
 
 /* ---- Helpers -------------------------------------------------------------- */
@@ -585,6 +587,8 @@ static enum candor_status loop_vars(struct parser *p, unsigned *n_new)
         v->slot = (int32_t)p->n_vars++;
         v->pending = true;
         v->type = TYPE_INT;
+        v->decl = NULL;
+        v->decl_elem = false;
         (*n_new)++;
     } while (parser_accept(p, TOK_COMMA));
     if (p->n_vars > p->max_slots)
@@ -667,9 +671,32 @@ static enum candor_status for_in(struct parser *p, struct ast_expr *quant,
         return parser_error(p, "iterator yields an integer on each "
                                "iteration , but the loop expects %u",
                             n_new);
+    if (it->decl != NULL) {
+        const char *what = it->op == AST_FIELD ? it->str : "";
+        bool dict = it->decl->type == MT_DICT;
+        if (!dict && n_new != 1)
+            return parser_error(p, "iterator for \"%s\" yields a single "
+                                   "item on each iteration, but the loop "
+                                   "expects %u",
+                                what, n_new);
+        if (dict && n_new != 2)
+            return parser_error(p, "iterator for \"%s\" yields a key,value "
+                                   "pair item on each iteration",
+                                what);
+    }
     for (unsigned i = first; i < p->n_vars; i++) {
-        p->vars[i].pending = false;
-        p->vars[i].type = it->type == TYPE_INT ? TYPE_INT : TYPE_UNKNOWN;
+        struct parser_var *v = &p->vars[i];
+        v->pending = false;
+        v->type = it->type == TYPE_INT ? TYPE_INT : TYPE_UNKNOWN;
+        if (it->decl == NULL)
+            continue;
+        if (it->decl->type == MT_DICT && i == first) {
+            v->type = TYPE_STRING; /* the key */
+            continue;
+        }
+        v->type = decl_type(it->decl->elem);
+        v->decl = it->decl;
+        v->decl_elem = true;
     }
     if ((rc = parser_expect(p, TOK_COLON)) != CANDOR_OK)
         return rc;
@@ -756,6 +783,8 @@ static enum candor_status resolve(struct parser *p, const char *name,
             if (e != NULL) {
                 e->ref = p->vars[i].slot;
                 e->ival = p->vars[i].pending;
+                e->decl = p->vars[i].decl;
+                e->decl_elem = p->vars[i].decl_elem;
             }
             *out = e;
             return e != NULL ? CANDOR_OK : CANDOR_ERROR_NOMEM;
@@ -774,8 +803,14 @@ static enum candor_status resolve(struct parser *p, const char *name,
         }
     }
     if (parser_imported(p, name, strlen(name))) {
-        if ((e = parser_node(p, AST_MODULE, TYPE_UNKNOWN)) != NULL)
+        const struct module *m = module_find(name, strlen(name));
+        if ((e = parser_node(p, AST_MODULE, TYPE_UNKNOWN)) != NULL) {
             e->str = name;
+            if (m != NULL) {
+                e->decl = &m->root;
+                e->ref = (int32_t)module_index(m);
+            }
+        }
     } else if (parser_rule_lookup(p, name, strlen(name), &index)) {
         if ((e = parser_node(p, AST_RULE_REF, TYPE_BOOL)) != NULL)
             e->ref = index == PARSER_NAME_FAILED ? 0 : (int32_t)index;
@@ -820,8 +855,121 @@ static enum candor_status call_args(struct parser *p, struct ast_expr *call)
     return rc;
 }
 
+/* The type of a module value of declared type t. */
+static enum ast_type decl_type(unsigned t)
+{
+    switch (t) {
+    case MT_INT: return TYPE_INT;
+    case MT_FLOAT: return TYPE_FLOAT;
+    case MT_STRING: return TYPE_STRING;
+    default: return TYPE_UNKNOWN;
+    }
+}
+
+/* Whether e is a structure of a module with a schema. */
+static bool is_struct(const struct ast_expr *e)
+{
+    return e->decl != NULL &&
+           (e->decl_elem ? e->decl->elem == MT_STRUCT
+                         : e->decl->type == MT_STRUCT);
+}
+
+static bool is_container(const struct ast_expr *e)
+{
+    return e->decl != NULL && !e->decl_elem &&
+           (e->decl->type == MT_ARRAY || e->decl->type == MT_DICT);
+}
+
+static char arg_type(const struct ast_expr *e)
+{
+    switch (e->type) {
+    case TYPE_INT: return 'i';
+    case TYPE_FLOAT: return 'f';
+    case TYPE_STRING: return 's';
+    case TYPE_BOOL: return 'b';
+    case TYPE_REGEXP: return 'r';
+    default: return '?';
+    }
+}
+
+/* Whether arguments of types sig fit an overload's; '?' (a value of a
+ * module without a schema yet) fits any type. */
+static bool signature_fits(const char *want, const char *sig)
+{
+    for (; *want != '\0' && *sig != '\0'; want++, sig++) {
+        if (*sig != '?' && *sig != *want)
+            return false;
+    }
+    return *want == '\0' && *sig == '\0';
+}
+
+/*
+ * n (a FIELD, INDEX or CALL node over n->a) against the schema. *name is
+ * the name messages use, as yara's: the last field; after a call, the
+ * call's argument types ("ii" is not a structure).
+ */
+static enum candor_status resolve_member(struct parser *p, struct ast_expr *n,
+                                         const char **name)
+{
+    const struct ast_expr *obj = n->a;
+    const struct mod_decl *d;
+
+    if (n->op == AST_FIELD) {
+        int m;
+        if (!is_struct(obj))
+            return parser_error(p, "\"%s\" is not a structure", *name);
+        if ((m = mod_member(obj->decl, n->str, n->str_len)) < 0)
+            return parser_error(p, "invalid field name \"%s\"", n->str);
+        d = &obj->decl->members[m];
+        n->ref = m;
+        n->decl = d;
+        n->type = decl_type(d->type);
+        *name = n->str;
+        return CANDOR_OK;
+    }
+    if (n->op == AST_INDEX) {
+        if (!is_container(obj))
+            return parser_error(p, "\"%s\" is not an array or dictionary",
+                                *name);
+        if (obj->decl->type == MT_ARRAY && n->b->type != TYPE_INT)
+            return parser_error(p, "array indexes must be of integer type");
+        if (obj->decl->type == MT_DICT && n->b->type != TYPE_STRING)
+            return parser_error(p, "dictionary keys must be of string type");
+        n->decl = obj->decl;
+        n->decl_elem = true;
+        n->type = decl_type(obj->decl->elem);
+        return CANDOR_OK;
+    }
+    d = obj->decl;
+    if (obj->decl_elem || d->type != MT_FUNC)
+        return parser_error(p, "\"%s\" is not a function", *name);
+    {
+        char sig[64];
+        uint32_t k = 0;
+        for (; k < n->n_list && k + 1 < sizeof(sig); k++)
+            sig[k] = arg_type(n->list[k]);
+        sig[k] = '\0';
+        for (uint16_t i = 0; i < d->n_overloads; i++) {
+            const struct mod_overload *o = &d->overloads[i];
+            if (k == n->n_list && signature_fits(o->args, sig)) {
+                n->ref = i;
+                n->decl = d;
+                n->type = o->ret == 'i'   ? TYPE_INT
+                          : o->ret == 'f' ? TYPE_FLOAT
+                          : o->ret == 's' ? TYPE_STRING
+                                          : TYPE_BOOL;
+                if ((*name = parser_strdup(p, sig, k)) == NULL)
+                    return CANDOR_ERROR_NOMEM;
+                return CANDOR_OK;
+            }
+        }
+        return parser_error(p, "wrong arguments for function \"%s\"",
+                            *name);
+    }
+}
+
 /* One of '.' IDENT | '[' primary ']' | '(' args ')' after e. */
-static enum candor_status postfix(struct parser *p, const char *name,
+static enum candor_status postfix(struct parser *p, const char **name,
                                   struct ast_expr **e)
 {
     enum token_kind k = parser_peek(p)->kind;
@@ -852,12 +1000,18 @@ static enum candor_status postfix(struct parser *p, const char *name,
     } else if ((rc = call_args(p, n)) != CANDOR_OK) {
         return rc;
     }
+    if ((*e)->decl != NULL) {
+        if ((rc = resolve_member(p, n, name)) != CANDOR_OK)
+            return rc;
+        *e = n;
+        return CANDOR_OK;
+    }
     if (!module_value(*e))
         return parser_error(p, k == TOK_DOT ? "\"%s\" is not a structure"
                                : k == TOK_LBRACKET
                                    ? "\"%s\" is not an array or dictionary"
                                    : "\"%s\" is not a function",
-                            name);
+                            *name);
     *e = n;
     return CANDOR_OK;
 }
@@ -880,12 +1034,13 @@ enum candor_status parser_identifier(struct parser *p, bool iterator,
         enum token_kind k = parser_peek(p)->kind;
         if (k != TOK_DOT && k != TOK_LBRACKET && k != TOK_LPAREN)
             break;
-        if ((rc = postfix(p, name, &e)) != CANDOR_OK)
+        if ((rc = postfix(p, &name, &e)) != CANDOR_OK)
             return rc;
     }
-    if (iterator && !module_value(e))
+    if (iterator && (e->decl != NULL ? !is_container(e) : !module_value(e)))
         return parser_error(p, "identifier \"%s\" is not iterable", name);
-    if (!iterator && e->op == AST_MODULE)
+    if (!iterator && (e->op == AST_MODULE ||
+                      (e->decl != NULL && e->type == TYPE_UNKNOWN)))
         return parser_error(p, "wrong usage of identifier \"%s\"", name);
     memset(out, 0, sizeof(*out));
     out->e = e;

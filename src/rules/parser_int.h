@@ -42,6 +42,8 @@ struct parser_var {
     int32_t slot;
     bool pending;           /* declared, its iterator not parsed yet */
     enum ast_type type;
+    const struct mod_decl *decl; /* over a module's array or dictionary */
+    bool decl_elem;
 };
 
 struct parser {

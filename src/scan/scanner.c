@@ -12,10 +12,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 
 #define MAX_MATCHES_PER_STRING 1000000 /* yara's YR_MAX_STRING_MATCHES */
 #define MAX_MATCH_DATA 512             /* bytes of a match given to output */
+
+static void console_line(void *ctx, const char *text, size_t len)
+{
+    struct candor_scanner *s = ctx;
+
+    if (s->console != NULL)
+        s->console(s->console_ctx, text, len);
+}
 
 enum candor_status scanner_new(const struct ruleset *rs,
                                struct candor_scanner **out)
@@ -52,6 +61,19 @@ enum candor_status scanner_new(const struct ruleset *rs,
             break;
         }
     }
+    arena_init(&s->mod_arena, 64 * 1024);
+    s->n_mods = (uint32_t)module_count();
+    s->mods = mem_calloc(s->n_mods, sizeof(*s->mods));
+    if (s->mods == NULL) {
+        scanner_free(s);
+        return CANDOR_ERROR_NOMEM;
+    }
+    for (uint32_t i = 0; i < s->n_mods; i++) {
+        s->mods[i].mod = module_at(i);
+        s->mods[i].arena = &s->mod_arena;
+        s->mods[i].log = console_line;
+        s->mods[i].log_ctx = s;
+    }
     rc = vm_init(&s->vm, VM_DEFAULT_STACK, rs->max_slots);
     if (rc == CANDOR_OK)
         rc = match_scratch_new(rs->db, &s->scratch);
@@ -70,6 +92,8 @@ void scanner_free(struct candor_scanner *s)
     if (s->scratch != NULL)
         match_scratch_free(s->scratch);
     vm_fini(&s->vm);
+    arena_fini(&s->mod_arena);
+    mem_free(s->mods);
     if (s->ext_strings != NULL) {
         for (uint32_t i = 0; i < s->rs->n_externals; i++)
             mem_free(s->ext_strings[i]);
@@ -146,6 +170,8 @@ static enum candor_status evaluate(struct candor_scanner *s, uint64_t dl)
     env.rule_results = s->results;
     env.externals = s->externals;
     env.deadline_ns = dl;
+    env.mods = s->mods;
+    env.n_mods = s->n_mods;
     for (uint32_t i = 0; i < s->rs->n_rules; i++) {
         rc = vm_run(&s->vm, &env, i, &res);
         if (rc != CANDOR_OK)
@@ -197,6 +223,29 @@ static enum candor_status report(struct candor_scanner *s)
     return CANDOR_OK;
 }
 
+/* -D: every imported module's values, in import order. */
+static enum candor_status print_modules(struct candor_scanner *s)
+{
+    const struct ruleset *rs = s->rs;
+    struct buf b;
+
+    for (uint32_t i = 0; i < rs->n_imports; i++) {
+        const char *name = ruleset_str(rs, rs->imports[i]);
+        const struct module *m = module_find(name, strlen(name));
+        bool ok;
+        if (m == NULL)
+            continue; /* a module candor does not have yet */
+        buf_init(&b, 1u << 28);
+        ok = mod_print(&s->mods[module_index(m)], &b);
+        if (ok)
+            s->module_data(s->module_data_ctx, (const char *)b.data, b.len);
+        buf_fini(&b);
+        if (!ok)
+            return CANDOR_ERROR_NOMEM;
+    }
+    return CANDOR_OK;
+}
+
 enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
                                 uint64_t size)
 {
@@ -208,7 +257,16 @@ enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
     opts.deadline_ns = deadline(s->timeout_s);
     s->data = data;
     s->size = size;
-    rc = match_scan(s->rs->db, s->scratch, data, (size_t)size, &opts);
+    arena_reset(&s->mod_arena);
+    for (uint32_t i = 0; i < s->n_mods; i++) {
+        s->mods[i].data = data;
+        s->mods[i].size = size;
+        s->mods[i].root = NULL;
+        s->mods[i].state = NULL;
+    }
+    rc = s->module_data != NULL ? print_modules(s) : CANDOR_OK;
+    if (rc == CANDOR_OK)
+        rc = match_scan(s->rs->db, s->scratch, data, (size_t)size, &opts);
     if (rc == CANDOR_OK)
         rc = evaluate(s, opts.deadline_ns);
     if (rc == CANDOR_OK)

@@ -14,6 +14,8 @@
 #include "candor.h"
 #include "compile/ruleset.h"
 #include "match/match.h"
+#include "base/arena.h"
+#include "modules/module.h"
 #include "scan/vm.h"
 
 struct candor_scanner {
@@ -33,6 +35,13 @@ struct candor_scanner {
     uint64_t size;
     struct candor_match *cb_matches;
     size_t cb_cap;
+    struct arena mod_arena;      /* module values of the current scan */
+    struct mod_instance *mods;   /* one per module, module_at order */
+    uint32_t n_mods;
+    candor_text_fn console;
+    void *console_ctx;
+    candor_text_fn module_data;
+    void *module_data_ctx;
 };
 
 enum candor_status scanner_new(const struct ruleset *rs,

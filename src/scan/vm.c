@@ -17,7 +17,14 @@
 #include "base/bytes.h"
 #include "base/mem.h"
 
-enum loop_kind { LOOP_KIND_RANGE, LOOP_KIND_ENUM, LOOP_KIND_SET };
+enum loop_kind {
+    LOOP_KIND_RANGE,
+    LOOP_KIND_ENUM,
+    LOOP_KIND_SET,
+    LOOP_KIND_OBJ,       /* a module's array or dictionary, in obj */
+    LOOP_KIND_OBJ_VALUE, /* the dictionary values of the loop one slot
+                            lower */
+};
 
 struct vm_loop {
     uint8_t kind;
@@ -28,6 +35,7 @@ struct vm_loop {
     uint64_t n_true;
     uint32_t base;      /* ENUM: stack index of the first value */
     const uint32_t *set;
+    const struct mod_obj *obj;
 };
 
 /* The running state of one vm_run. */
@@ -105,6 +113,25 @@ static struct vm_value pop(struct run *r)
         return undef;
     }
     return r->vm->stack[--r->sp];
+}
+
+static struct vm_value from_mod(struct mod_val m)
+{
+    struct vm_value v = {V_UNDEF, 0, {0}};
+
+    switch (m.type) {
+    case MV_INT: v.type = V_INT; v.u.i = m.u.i; break;
+    case MV_FLOAT: v.type = V_FLOAT; v.u.f = m.u.f; break;
+    case MV_STR: v.type = V_STR; v.u.s = m.u.s; v.len = m.len; break;
+    case MV_OBJ:
+        if (m.u.o != NULL) {
+            v.type = V_OBJ;
+            v.u.o = m.u.o;
+        }
+        break;
+    default: break;
+    }
+    return v;
 }
 
 static bool truthy(struct vm_value v)
@@ -538,6 +565,20 @@ static void loop_begin(struct run *r, enum vm_opcode op, uint32_t arg,
             return;
         }
         l->base = r->sp - (uint32_t)l->total;
+    } else if (op == OP_LOOP_OBJ) {
+        struct vm_value c = pop(r);
+        unsigned slot = quant_slot(imm);
+        l->kind = LOOP_KIND_OBJ;
+        if (c.type == V_OBJ && c.u.o->kind != MT_STRUCT) {
+            l->obj = c.u.o;
+            l->total = c.u.o->n;
+        }
+        if (l->obj != NULL && l->obj->kind == MT_DICT) {
+            struct vm_loop *v = &r->vm->loops[slot + 1];
+            memset(v, 0, sizeof(*v));
+            v->kind = LOOP_KIND_OBJ_VALUE;
+            v->base = slot;
+        }
     } else {
         l->kind = LOOP_KIND_SET;
         l->total = quant_n(imm);
@@ -612,10 +653,135 @@ static void loop_var(struct run *r, uint32_t slot)
 {
     const struct vm_loop *l = &r->vm->loops[slot];
 
-    if (l->kind == LOOP_KIND_ENUM)
+    if (l->kind == LOOP_KIND_ENUM) {
         push(r, r->vm->stack[l->base + l->pos]);
-    else
+    } else if (l->kind == LOOP_KIND_OBJ) {
+        const struct mod_obj *o = l->obj;
+        if (o == NULL || l->pos >= o->n)
+            push_undef(r);
+        else
+            push(r, from_mod(o->kind == MT_DICT ? o->keys[l->pos]
+                                                : o->v[l->pos]));
+    } else if (l->kind == LOOP_KIND_OBJ_VALUE) {
+        const struct vm_loop *d =
+            l->base < r->vm->n_loops ? &r->vm->loops[l->base] : NULL;
+        if (d == NULL || d->kind != LOOP_KIND_OBJ || d->obj == NULL ||
+            d->obj->kind != MT_DICT || d->pos >= d->obj->n)
+            push_undef(r);
+        else
+            push(r, from_mod(d->obj->v[d->pos]));
+    } else {
         push_int(r, l->cur);
+    }
+}
+
+/* ---- Modules ------------------------------------------------------------ */
+
+static void mod_root(struct run *r, const struct vm_insn *in)
+{
+    struct mod_instance *inst;
+    struct vm_value v = {V_OBJ, 0, {0}};
+
+    if (in->pad[0] >= r->env->n_mods) {
+        push_undef(r);
+        return;
+    }
+    inst = &r->env->mods[in->pad[0]];
+    if (!mod_instance_load(inst)) {
+        r->rc = CANDOR_ERROR_NOMEM;
+        return;
+    }
+    v.u.o = inst->root;
+    push(r, v);
+}
+
+static void mod_field(struct run *r, int64_t member)
+{
+    struct vm_value o = pop(r);
+
+    if (o.type != V_OBJ || member < 0 || member > UINT32_MAX)
+        push_undef(r);
+    else
+        push(r, from_mod(mod_get(o.u.o, (uint32_t)member)));
+}
+
+static void mod_element(struct run *r)
+{
+    struct vm_value key = pop(r), o = pop(r);
+
+    if (o.type != V_OBJ)
+        push_undef(r);
+    else if (key.type == V_INT)
+        push(r, from_mod(mod_index(o.u.o, key.u.i)));
+    else if (key.type == V_STR)
+        push(r, from_mod(mod_lookup(o.u.o, key.u.s, key.len)));
+    else
+        push_undef(r);
+}
+
+/* Whether v can be the argument of type t ('i' and 'b' integers, 'f'
+ * float, 's' string); sets *out. */
+static bool mod_arg(struct vm_value v, char t, struct mod_val *out)
+{
+    memset(out, 0, sizeof(*out));
+    if ((t == 'i' || t == 'b') && v.type == V_INT) {
+        out->type = MV_INT;
+        out->u.i = v.u.i;
+    } else if (t == 'f' && v.type == V_FLOAT) {
+        out->type = MV_FLOAT;
+        out->u.f = v.u.f;
+    } else if (t == 's' && v.type == V_STR) {
+        out->type = MV_STR;
+        out->u.s = v.u.s;
+        out->len = v.len;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+#define MOD_MAX_ARGS 8
+
+/* MOD_CALL: any undefined or mistyped argument makes the result
+ * undefined without a call, as yara's functions give for undefined
+ * arguments. */
+static void mod_call(struct run *r, int64_t imm)
+{
+    uint32_t member = (uint32_t)imm & 0xffff;
+    uint32_t overload = ((uint32_t)imm >> 16) & 0xffff;
+    uint32_t n = (uint32_t)((uint64_t)imm >> 32);
+    struct mod_val args[MOD_MAX_ARGS];
+    const struct mod_overload *ov;
+    const struct mod_decl *d;
+    struct vm_value o;
+    struct mod_call call;
+    bool ok = true;
+
+    if (n > MOD_MAX_ARGS || n + 1 > r->sp) {
+        r->rc = CANDOR_ERROR_INTERNAL;
+        return;
+    }
+    o = r->vm->stack[r->sp - n - 1];
+    if (o.type != V_OBJ || o.u.o->kind != MT_STRUCT ||
+        member >= o.u.o->decl->n_members ||
+        (d = &o.u.o->decl->members[member])->type != MT_FUNC ||
+        overload >= d->n_overloads ||
+        strlen((ov = &d->overloads[overload])->args) != n)
+        ok = false;
+    for (uint32_t i = 0; ok && i < n; i++)
+        ok = mod_arg(r->vm->stack[r->sp - n + i], ov->args[i], &args[i]);
+    r->sp -= n + 1;
+    if (!ok) {
+        push_undef(r);
+        return;
+    }
+    memset(&call, 0, sizeof(call));
+    call.inst = o.u.o->inst;
+    call.data = r->env->data;
+    call.size = r->env->size;
+    call.args = args;
+    ov->fn(&call);
+    push(r, from_mod(call.ret));
 }
 
 /* ---- Dispatch ----------------------------------------------------------- */
@@ -702,7 +868,12 @@ static bool execute(struct run *r)
             break;
         case OP_OF_STR: of_strings(r, in->arg, in->imm); break;
         case OP_OF_RULE: of_rules(r, in->arg, in->imm); break;
+        case OP_MOD_ROOT: mod_root(r, in); break;
+        case OP_MOD_FIELD: mod_field(r, in->imm); break;
+        case OP_MOD_INDEX: mod_element(r); break;
+        case OP_MOD_CALL: mod_call(r, in->imm); break;
         case OP_LOOP_RANGE: case OP_LOOP_ENUM: case OP_LOOP_SET:
+        case OP_LOOP_OBJ:
             loop_begin(r, (enum vm_opcode)in->op, in->arg, in->imm);
             break;
         case OP_LOOP_NEXT:

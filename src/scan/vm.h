@@ -15,9 +15,12 @@
 
 #include "candor.h"
 #include "compile/ruleset.h"
+#include "modules/module.h"
 #include "match/match.h"
 
-enum vm_type { V_UNDEF, V_INT, V_FLOAT, V_STR };
+/* V_OBJ: a module's structure, array or dictionary (u.o), only between
+ * the MOD_* instructions and in loop variables. */
+enum vm_type { V_UNDEF, V_INT, V_FLOAT, V_STR, V_OBJ };
 
 struct vm_value {
     uint32_t type; /* enum vm_type */
@@ -26,6 +29,7 @@ struct vm_value {
         int64_t i;
         double f;
         const uint8_t *s;
+        struct mod_obj *o;
     } u;
 };
 
@@ -38,6 +42,9 @@ struct vm_env {
     const uint8_t *rule_results;     /* 0/1 per rule, earlier ones set */
     const struct vm_value *externals;
     uint64_t deadline_ns;            /* 0: none */
+    struct mod_instance *mods;       /* one per module (module_at order),
+                                        loaded on first use */
+    uint32_t n_mods;
 };
 
 struct vm_loop;

@@ -230,6 +230,8 @@ for opts in -s -L "-s -L" -g -m -e "-e -g -m -s -L" -sgmeL "-s -e" "-m -g" \
     scan "basic $opts" oer -w $opts basic.yar text.txt
 done
 scan "no match" oer -w basic.yar plain.txt
+scan "modules: console lines before the rule, -D data first" oer -w -D modules.yar text.txt
+scan "modules: console and -D over a tree, one thread" oer -w -D -p 1 -r modules.yar tree
 scan "escaping of matched data" oer -w -s escape.yar bytes.bin
 scan "escaping of matched data, lengths" oer -w -s -L escape.yar bytes.bin
 scan "escaping of metadata" oer -w -m meta.yar text.txt

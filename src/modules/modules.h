@@ -1,0 +1,44 @@
+/*
+ * modules.h - every module candor has, for the registry (module.c).
+ */
+#ifndef CANDOR_MODULES_MODULES_H
+#define CANDOR_MODULES_MODULES_H
+
+#include "modules/module.h"
+
+extern const struct module module_console;
+extern const struct module module_hash;
+extern const struct module module_math;
+extern const struct module module_string;
+extern const struct module module_time;
+
+/*
+ * The bytes a function's (offset, size) arguments name, as yara takes them:
+ * undefined (false) for a negative offset or size or an offset at or past
+ * the end of the data; a size reaching past the end stops at the end.
+ */
+bool mod_range(const struct mod_call *c, int64_t offset, int64_t size,
+               const uint8_t **p, size_t *n);
+
+/* Result setters for module functions. */
+static inline void mod_ret_int(struct mod_call *c, int64_t v)
+{
+    c->ret.type = MV_INT;
+    c->ret.u.i = v;
+}
+
+static inline void mod_ret_float(struct mod_call *c, double v)
+{
+    c->ret.type = MV_FLOAT;
+    c->ret.u.f = v;
+}
+
+/* s must live as long as the scan (the instance's arena, or static). */
+static inline void mod_ret_str(struct mod_call *c, const void *s, size_t len)
+{
+    c->ret.type = MV_STR;
+    c->ret.len = (uint32_t)len;
+    c->ret.u.s = s;
+}
+
+#endif /* CANDOR_MODULES_MODULES_H */

@@ -1,0 +1,96 @@
+/* Unit tests of src/modules: the value tree modules fill and read. */
+#include <string.h>
+
+#include "../harness.h"
+#include "base/arena.h"
+#include "modules/module.h"
+
+enum { S_NAME, S_SIZE };
+static const struct mod_decl section_members[] = {
+    DECL_STRING("name"),
+    DECL_INT("size"),
+};
+enum { T_COUNT, T_SECTIONS, T_NAMES, T_INFO, T_KIND };
+static const struct mod_decl test_members[] = {
+    DECL_INT("count"),
+    DECL_STRUCT_ARRAY("sections", section_members),
+    DECL_ARRAY_OF("names", MT_STRING),
+    DECL_DICT_OF("info", MT_STRING),
+    DECL_CONST_INT("KIND", 7),
+};
+static const struct mod_decl test_root = DECL_STRUCT("test", test_members);
+
+TEST(modules_struct_members_start_undefined_but_constants)
+{
+    struct arena a;
+    struct mod_obj *o;
+
+    arena_init(&a, 4096);
+    o = mod_obj_new(&a, &test_root);
+    CHECK(o != NULL);
+    CHECK_INT(mod_get(o, T_COUNT).type, MV_UNDEF);
+    CHECK_INT(mod_get(o, T_KIND).type, MV_INT);
+    CHECK_INT(mod_get(o, T_KIND).u.i, 7);
+    CHECK(!mod_set_int(o, T_KIND, 8)); /* constants stay */
+    CHECK(mod_set_int(o, T_COUNT, 3));
+    CHECK_INT(mod_get(o, T_COUNT).u.i, 3);
+    CHECK(!mod_set_float(o, T_COUNT, 1.0)); /* declared int */
+    CHECK_INT(mod_get(o, 99).type, MV_UNDEF);
+    CHECK_INT(mod_member(&test_root, "sections", 8), T_SECTIONS);
+    CHECK_INT(mod_member(&test_root, "section", 7), -1);
+    arena_fini(&a);
+}
+
+TEST(modules_arrays_of_structures_and_scalars)
+{
+    struct arena a;
+    struct mod_obj *o, *arr, *e, *names;
+    struct mod_val v = {MV_STR, 4, {.s = (const uint8_t *)"init"}};
+
+    arena_init(&a, 4096);
+    o = mod_obj_new(&a, &test_root);
+    arr = mod_obj_child(&a, o, T_SECTIONS);
+    CHECK(arr != NULL && arr->kind == MT_ARRAY && arr->n == 0);
+    for (int i = 0; i < 20; i++) {
+        e = mod_array_push_obj(&a, arr);
+        CHECK(e != NULL && e->inst == arr->inst);
+        CHECK(mod_set_int(e, S_SIZE, i * 10));
+    }
+    CHECK(mod_set_str(&a, mod_index(arr, 3).u.o, S_NAME, ".text", 5));
+    CHECK_INT(arr->n, 20);
+    CHECK_INT(mod_get(mod_index(arr, 19).u.o, S_SIZE).u.i, 190);
+    CHECK_INT(mod_get(mod_index(arr, 3).u.o, S_NAME).len, 5);
+    CHECK_INT(mod_index(arr, 20).type, MV_UNDEF);
+    CHECK_INT(mod_index(arr, -1).type, MV_UNDEF);
+    CHECK(mod_obj_child(&a, o, T_COUNT) == NULL); /* not a container */
+    names = mod_obj_child(&a, o, T_NAMES);
+    CHECK(mod_array_push(&a, names, v));
+    v.type = MV_INT;
+    CHECK(!mod_array_push(&a, names, v)); /* strings only */
+    CHECK(mod_array_push_obj(&a, names) == NULL);
+    CHECK_INT(names->n, 1);
+    CHECK(memcmp(mod_index(names, 0).u.s, "init", 4) == 0);
+    arena_fini(&a);
+}
+
+TEST(modules_dictionaries_keep_the_first_value_of_a_key)
+{
+    struct arena a;
+    struct mod_obj *o, *d;
+    struct mod_val one = {MV_STR, 3, {.s = (const uint8_t *)"one"}};
+    struct mod_val two = {MV_STR, 3, {.s = (const uint8_t *)"two"}};
+
+    arena_init(&a, 4096);
+    o = mod_obj_new(&a, &test_root);
+    d = mod_obj_child(&a, o, T_INFO);
+    CHECK(mod_dict_put(&a, d, "k\0x", 3, one));
+    CHECK(mod_dict_put(&a, d, "k\0x", 3, two));
+    CHECK(mod_dict_put(&a, d, "k", 1, two));
+    CHECK_INT(d->n, 2);
+    CHECK(memcmp(mod_lookup(d, (const uint8_t *)"k\0x", 3).u.s, "one", 3) ==
+          0);
+    CHECK(memcmp(mod_lookup(d, (const uint8_t *)"k", 1).u.s, "two", 3) == 0);
+    CHECK_INT(mod_lookup(d, (const uint8_t *)"x", 1).type, MV_UNDEF);
+    CHECK_INT(mod_index(d, 0).type, MV_UNDEF); /* not an array */
+    arena_fini(&a);
+}
