@@ -174,6 +174,8 @@ static enum candor_status worker_init(struct worker *w, struct scan_env *env)
         flags |= CANDOR_SCAN_FAST;
     if (o->negate)
         flags |= CANDOR_SCAN_REPORT_NOT_MATCHING;
+    if (!o->print_strings && !o->print_lengths)
+        flags |= CANDOR_SCAN_RULES_ONLY;
     candor_scanner_set_flags(w->scanner, flags);
     if (o->timeout > 0)
         candor_scanner_set_timeout(w->scanner, o->timeout > UINT_MAX

@@ -242,6 +242,11 @@ void candor_scanner_set_timeout(struct candor_scanner *s, unsigned seconds);
 
 #define CANDOR_SCAN_FAST 0x1u /* first match of each string only (-f) */
 #define CANDOR_SCAN_REPORT_NOT_MATCHING 0x2u /* also send NOT_MATCHING */
+/* The callback will not ask for matches: a string whose every use is
+ * whether it exists may stop at its first match, and the "too many
+ * matches" event cannot come for it (docs/compat.md). Rule results are
+ * the same. */
+#define CANDOR_SCAN_RULES_ONLY 0x4u
 void candor_scanner_set_flags(struct candor_scanner *s, unsigned flags);
 /* Stop after this many matching rules were reported (0: no limit). */
 void candor_scanner_set_max_rules(struct candor_scanner *s, uint32_t n);

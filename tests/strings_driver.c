@@ -195,7 +195,7 @@ static double seconds(void)
 int main(int argc, char **argv)
 {
     double t0 = seconds(), t1, t2;
-    struct match_scan_opts opts = {false, 1000000, 0};
+    struct match_scan_opts opts = {.max_per_string = 1000000};
     struct arena a;
     struct def *defs = NULL;
     uint32_t n = 0, cap = 0;

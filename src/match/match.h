@@ -7,7 +7,9 @@
  * PCRE2 text for exact extents); match_builder_build makes an immutable
  * database shared by all threads. A scratch belongs to one thread: it holds
  * vectorscan's scratch, PCRE2 match data and the per-string match lists of
- * the last scan, valid until the next scan or match_scratch_free.
+ * the last scan, valid until the next scan or match_scratch_free. A lazy
+ * scan verifies a string's regex forms only when its list is first asked
+ * for, so the data must stay readable until match_scan_end.
  *
  * Semantics are yara's: matches of a string are reported in order of
  * offset, overlapping ones included, at most one per start offset, at most
@@ -43,9 +45,11 @@ struct match_list {
 };
 
 struct match_scan_opts {
-    bool fast;                  /* one match per string is enough (-f) */
+    bool fast;                  /* the first match is enough for strings
+                                   not marked match_scratch_keep_all */
     uint32_t max_per_string;    /* yara: 1,000,000 */
     uint64_t deadline_ns;       /* CLOCK_MONOTONIC; 0: none */
+    bool lazy;                  /* verify regex forms on demand */
 };
 
 /*
@@ -174,18 +178,40 @@ void match_scratch_free(struct match_scratch *s);
  * Scans data (any length: above vectorscan's block limit it is scanned in
  * overlapping pieces with no match lost or duplicated) and fills the
  * scratch's lists. Returns CANDOR_ERROR_TIMEOUT past the deadline.
+ *
+ * Without opts->lazy every list is final when it returns. With it, the one
+ * vectorscan pass is done and literal and masked forms are verified, but
+ * a string's regex forms (and chain) are verified when match_scratch_list
+ * first asks for it; data must stay valid until match_scan_end or the next
+ * scan. Either way a list holds exactly the same matches.
  */
 enum candor_status match_scan(const struct match_db *db,
                               struct match_scratch *s, const uint8_t *data,
                               size_t len, const struct match_scan_opts *opts);
-const struct match_list *match_scratch_list(const struct match_scratch *s,
+/* The scan's data may go: lists not yet asked for stay empty. */
+void match_scan_end(struct match_scratch *s);
+
+/*
+ * The final list of a string of the last scan, verified now if the scan
+ * was lazy. Verification can fail (deadline, memory): the list is then
+ * incomplete and match_scratch_status says why.
+ */
+const struct match_list *match_scratch_list(struct match_scratch *s,
                                             uint32_t string_id);
+/* True when asking for the string's list would run regex verification
+ * (so conditions can look at cheaper strings first). */
+bool match_scratch_pending(const struct match_scratch *s, uint32_t string_id);
+/* Whether the string reached max_per_string, as far as it was verified. */
+bool match_scratch_overflow(const struct match_scratch *s, uint32_t string_id);
+/* CANDOR_OK, or what stopped the scan or a later verification. */
+enum candor_status match_scratch_status(const struct match_scratch *s);
 
 /*
  * In fast mode a string keeps only its first match, as in yara, unless the
  * condition reads more than its existence (#, @, !, at, in): mark such
  * strings once after making the scratch (codegen's RS_STRING_NEEDS_ALL).
- * yara 4.2.3 -f -s prints every match of those.
+ * yara 4.2.3 -f -s prints every match of those. The scanner uses fast mode
+ * too when nobody asks for matches: then no result can tell.
  */
 void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id);
 

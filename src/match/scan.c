@@ -4,12 +4,17 @@
  * vectorscan reports where an atom ends. A literal or masked form is
  * checked there at once (a comparison) and its match appended to the
  * string's list. A regex form instead records the window of possible match
- * starts the hit implies; windows are merged per form and handed to PCRE2
- * in batches (when many are pending, and at the end), which finds every
- * start in them whose preferred match is not empty. Regex forms without
- * atoms are searched at every offset after the vectorscan pass. Lists are
- * sorted (stably: the first form to report an offset keeps it) and
- * de-duplicated at the end.
+ * starts the hit implies; windows are merged per form and handed to PCRE2,
+ * which finds every start in them whose preferred match is not empty.
+ * Regex forms without atoms are searched at every offset. A string's list
+ * is sorted (stably: the first form to report an offset keeps it) and
+ * de-duplicated once its regex forms are verified.
+ *
+ * Regex verification is the costly part, so it can wait (opts->lazy): the
+ * vectorscan pass only records the windows, and a string's regex forms
+ * are verified when its list is first asked for (match_scratch_list). A
+ * string no condition reaches is then never verified at all. Too many
+ * pending windows are verified early, which changes no result.
  *
  * Data longer than one vectorscan call (just under 4 GiB, or the piece
  * size a test sets) is scanned in pieces that overlap by the longest atom
@@ -27,8 +32,9 @@
 #define ST_UNSORTED 0x2u
 #define ST_DONE 0x4u
 #define ST_KEEP_ALL 0x8u /* survives scans: fast mode keeps every match */
+#define ST_FINAL 0x10u   /* regex forms verified, chain linked, sorted */
 
-#define WINDOW_BATCH 4096u      /* pending windows before PCRE2 runs */
+#define WINDOW_BATCH 65536u     /* pending windows before PCRE2 runs */
 #define SEARCH_CHUNK 4096u      /* start positions per PCRE2 search */
 #define MAX_PIECE 0xffff0000u   /* below vectorscan's unsigned length */
 #define KEEP_LIST_CAP 65536u    /* bigger lists are freed between scans */
@@ -40,6 +46,11 @@ struct window {
 
 struct match_scratch {
     const struct match_db *db;
+    /* Derived from db once: each id's regex forms, its chain. */
+    uint32_t *id_first;           /* per id + 1: into id_forms */
+    uint32_t *id_forms;           /* regex forms, in form order */
+    uint32_t *id_chain;           /* per id: chain index, or NO_CHAIN */
+    uint8_t *scan_all;            /* per form: searched everywhere */
     hs_scratch_t *hs;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -61,15 +72,55 @@ struct match_scratch {
     /* The scan in progress. */
     const uint8_t *data;
     size_t len;
-    const struct match_scan_opts *opts;
+    struct match_scan_opts opts;
     uint32_t max_per_string;
     uint64_t base;                /* data offset of the current piece */
     uint64_t accept_after;        /* hits ending at or before: seen */
+    bool all_final;               /* every list is final (eager scan) */
     enum candor_status status;
     uint32_t ticks;
 };
 
 static const struct match_list empty_list;
+
+#define NO_CHAIN UINT32_MAX
+
+/* Each id's regex forms (id_first, id_forms), chain and scan-all forms. */
+static bool index_db(struct match_scratch *s)
+{
+    const struct match_db *db = s->db;
+    uint32_t n_regex = 0;
+
+    s->id_first = mem_calloc((size_t)db->n_ids + 1, sizeof(uint32_t));
+    s->id_chain = mem_realloc_array(NULL, db->n_ids ? db->n_ids : 1,
+                                   sizeof(uint32_t));
+    s->scan_all = mem_calloc(db->n_forms ? db->n_forms : 1, 1);
+    if (s->id_first == NULL || s->id_chain == NULL || s->scan_all == NULL)
+        return false;
+    for (uint32_t i = 0; i < db->n_forms; i++)
+        if (db->forms[i].kind == FORM_REGEX) {
+            s->id_first[db->forms[i].string_id + 1]++;
+            n_regex++;
+        }
+    for (uint32_t i = 0; i < db->n_ids; i++)
+        s->id_first[i + 1] += s->id_first[i];
+    s->id_forms = mem_realloc_array(NULL, n_regex ? n_regex : 1, sizeof(uint32_t));
+    if (s->id_forms == NULL)
+        return false;
+    /* id_chain doubles as the fill cursor of each id's forms. */
+    for (uint32_t i = 0; i < db->n_ids; i++)
+        s->id_chain[i] = s->id_first[i];
+    for (uint32_t i = 0; i < db->n_forms; i++)
+        if (db->forms[i].kind == FORM_REGEX)
+            s->id_forms[s->id_chain[db->forms[i].string_id]++] = i;
+    for (uint32_t i = 0; i < db->n_ids; i++)
+        s->id_chain[i] = NO_CHAIN;
+    for (uint32_t i = 0; i < db->n_chains; i++)
+        s->id_chain[db->chains[i].string_id] = i;
+    for (uint32_t i = 0; i < db->n_scan_all; i++)
+        s->scan_all[db->scan_all[i]] = 1;
+    return true;
+}
 
 enum candor_status match_scratch_new(const struct match_db *db,
                                      struct match_scratch **out)
@@ -90,7 +141,7 @@ enum candor_status match_scratch_new(const struct match_db *db,
     s->jit = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, NULL);
     if (s->lists == NULL || s->state == NULL || s->touched == NULL ||
         s->form_last == NULL || s->md == NULL || s->mc == NULL ||
-        s->jit == NULL ||
+        s->jit == NULL || !index_db(s) ||
         (db->hs != NULL && hs_alloc_scratch(db->hs, &s->hs) != HS_SUCCESS)) {
         match_scratch_free(s);
         return CANDOR_ERROR_NOMEM;
@@ -110,6 +161,10 @@ void match_scratch_free(struct match_scratch *s)
     if (s->lists != NULL)
         for (uint32_t i = 0; i < s->db->n_ids; i++)
             mem_free(s->lists[i].m);
+    mem_free(s->id_first);
+    mem_free(s->id_forms);
+    mem_free(s->id_chain);
+    mem_free(s->scan_all);
     mem_free(s->chain_end[0]);
     mem_free(s->chain_end[1]);
     mem_free(s->chain_next);
@@ -138,14 +193,6 @@ void match_scratch_set_piece_size(struct match_scratch *s, uint64_t n)
     s->piece_size = n;
 }
 
-const struct match_list *match_scratch_list(const struct match_scratch *s,
-                                            uint32_t string_id)
-{
-    if (string_id >= s->db->n_strings)
-        return &empty_list;
-    return &s->lists[string_id];
-}
-
 void match_scratch_stats(const struct match_scratch *s,
                          struct match_stats *out)
 {
@@ -163,7 +210,7 @@ static uint64_t now_ns(void)
 /* True (and the status set) once the deadline has passed. */
 static bool timed_out(struct match_scratch *s)
 {
-    if (s->opts->deadline_ns != 0 && now_ns() >= s->opts->deadline_ns) {
+    if (s->opts.deadline_ns != 0 && now_ns() >= s->opts.deadline_ns) {
         s->status = CANDOR_ERROR_TIMEOUT;
         return true;
     }
@@ -218,7 +265,7 @@ static void add_match(struct match_scratch *s, uint32_t sid, uint64_t off,
     m->len = (uint32_t)len;
     m->xor_key = key;
     /* chain pieces need all their matches */
-    if (s->opts->fast && sid < s->db->n_strings &&
+    if (s->opts.fast && sid < s->db->n_strings &&
         !(s->state[sid] & ST_KEEP_ALL))
         s->state[sid] |= ST_DONE;
 }
@@ -386,15 +433,21 @@ static int cmp_window(const void *pa, const void *pb)
     return a->lo < b->lo ? -1 : a->lo > b->lo;
 }
 
-/* Verifies the pending windows, merged per form, in form order. */
-static void run_windows(struct match_scratch *s)
+/* Sorts the pending windows by form, then start. */
+static void sort_windows(struct match_scratch *s)
 {
-    size_t i = 0;
-
     if (s->n_win > 1)
         qsort(s->win, s->n_win, sizeof(*s->win), cmp_window);
-    while (i < s->n_win && s->status == CANDOR_OK) {
-        uint32_t form = s->win[i].form;
+}
+
+/* Verifies the windows of one form from win[i] on, merging those that
+ * touch; returns the index after them. */
+static size_t run_form_windows(struct match_scratch *s, size_t i)
+{
+    uint32_t form = s->win[i].form;
+
+    while (i < s->n_win && s->win[i].form == form &&
+           s->status == CANDOR_OK) {
         uint64_t lo = s->win[i].lo, hi = s->win[i].hi;
         size_t j = i + 1;
 
@@ -407,6 +460,17 @@ static void run_windows(struct match_scratch *s)
         search_range(s, form, lo, hi);
         i = j;
     }
+    return i;
+}
+
+/* Verifies every pending window, in form order. */
+static void run_windows(struct match_scratch *s)
+{
+    size_t i = 0;
+
+    sort_windows(s);
+    while (i < s->n_win && s->status == CANDOR_OK)
+        i = run_form_windows(s, i);
     for (i = 0; i < s->n_win; i++)
         s->form_last[s->win[i].form] = 0;
     s->n_win = 0;
@@ -443,7 +507,7 @@ static void add_window(struct match_scratch *s, const struct link *l,
     w->lo = lo;
     w->hi = hi;
     s->form_last[l->form] = (uint32_t)s->n_win;
-    if (s->n_win >= WINDOW_BATCH)
+    if (s->n_win >= WINDOW_BATCH) /* bounded memory: verify them now */
         run_windows(s);
 }
 
@@ -658,13 +722,76 @@ static void link_chain(struct match_scratch *s, const struct chain *c)
     }
 }
 
-static void sort_lists(struct match_scratch *s)
+static void sort_id(struct match_scratch *s, uint32_t id)
 {
-    for (uint32_t i = 0; i < s->n_touched && s->status == CANDOR_OK; i++)
-        if (s->state[s->touched[i]] & ST_UNSORTED) {
-            sort_list(s, &s->lists[s->touched[i]]);
-            s->state[s->touched[i]] &= (uint8_t)~ST_UNSORTED;
+    if (s->state[id] & ST_UNSORTED) {
+        sort_list(s, &s->lists[id]);
+        s->state[id] &= (uint8_t)~ST_UNSORTED;
+    }
+}
+
+/*
+ * Makes id's list final: its regex forms' windows (indexed by
+ * index_windows), then its forms without atoms, then its chain, in the
+ * order the eager scan takes them, so that at an equal offset the same
+ * form wins.
+ */
+static void resolve(struct match_scratch *s, uint32_t id)
+{
+    const uint32_t *f = s->id_forms + s->id_first[id];
+    uint32_t n = s->id_first[id + 1] - s->id_first[id];
+    uint32_t c = s->id_chain[id];
+
+    touch(s, id); /* so that reset clears ST_FINAL */
+    s->state[id] |= ST_FINAL;
+    for (uint32_t k = 0; k < n && s->status == CANDOR_OK; k++) {
+        uint32_t w = s->form_last[f[k]];
+        if (w != 0 && !s->scan_all[f[k]]) {
+            s->form_last[f[k]] = 0;
+            run_form_windows(s, w - 1);
         }
+    }
+    for (uint32_t k = 0; k < n && s->status == CANDOR_OK; k++)
+        if (s->scan_all[f[k]] && s->len > 0)
+            search_range(s, f[k], 0, s->len - 1);
+    if (c != NO_CHAIN && s->status == CANDOR_OK) {
+        const struct chain *ch = &s->db->chains[c];
+        for (uint32_t p = 0; p < ch->n_pieces; p++)
+            if (!(s->state[ch->first_piece + p] & ST_FINAL))
+                resolve(s, ch->first_piece + p);
+        if (s->status == CANDOR_OK)
+            link_chain(s, ch);
+    }
+    if (s->status == CANDOR_OK)
+        sort_id(s, id);
+}
+
+/* After the vectorscan pass of a lazy scan: form_last[f] becomes 1 + the
+ * index of form f's first pending window. */
+static void index_windows(struct match_scratch *s)
+{
+    sort_windows(s);
+    for (size_t i = s->n_win; i-- > 0;)
+        s->form_last[s->win[i].form] = (uint32_t)i + 1;
+}
+
+/* The eager scan: every list made final at once. */
+static void resolve_all(struct match_scratch *s)
+{
+    const struct match_db *db = s->db;
+
+    run_windows(s);
+    for (uint32_t i = 0; i < db->n_scan_all && s->status == CANDOR_OK; i++)
+        if (s->len > 0)
+            search_range(s, db->scan_all[i], 0, s->len - 1);
+    for (uint32_t i = 0; i < s->n_touched && s->status == CANDOR_OK; i++)
+        sort_id(s, s->touched[i]);
+    for (uint32_t i = 0; i < db->n_chains && s->status == CANDOR_OK; i++) {
+        link_chain(s, &db->chains[i]);
+        /* a string with forms of its own besides a chain */
+        sort_id(s, db->chains[i].string_id);
+    }
+    s->all_final = true;
 }
 
 static void reset(struct match_scratch *s)
@@ -687,6 +814,9 @@ static void reset(struct match_scratch *s)
     memset(&s->stats, 0, sizeof(s->stats));
     s->status = CANDOR_OK;
     s->ticks = 0;
+    s->all_final = false;
+    s->data = NULL;
+    s->len = 0;
 }
 
 enum candor_status match_scan(const struct match_db *db,
@@ -698,23 +828,52 @@ enum candor_status match_scan(const struct match_db *db,
     reset(s);
     s->data = data;
     s->len = len;
-    s->opts = opts;
+    s->opts = *opts;
     s->max_per_string = opts->max_per_string ? opts->max_per_string
                                              : UINT32_MAX - 1;
     if (len > 0 && db->hs != NULL)
         scan_atoms(s);
-    if (s->status == CANDOR_OK)
-        run_windows(s);
-    for (uint32_t i = 0; i < db->n_scan_all && s->status == CANDOR_OK; i++)
-        if (len > 0)
-            search_range(s, db->scan_all[i], 0, len - 1);
-    sort_lists(s);
-    if (db->n_chains > 0) {
-        for (uint32_t i = 0; i < db->n_chains && s->status == CANDOR_OK; i++)
-            link_chain(s, &db->chains[i]);
-        sort_lists(s); /* a string with forms of its own besides a chain */
-    }
+    if (s->status != CANDOR_OK)
+        return s->status;
+    if (opts->lazy)
+        index_windows(s);
+    else
+        resolve_all(s);
+    return s->status;
+}
+
+void match_scan_end(struct match_scratch *s)
+{
     s->data = NULL;
+}
+
+const struct match_list *match_scratch_list(struct match_scratch *s,
+                                            uint32_t string_id)
+{
+    if (string_id >= s->db->n_strings)
+        return &empty_list;
+    if (!s->all_final && !(s->state[string_id] & ST_FINAL) &&
+        s->data != NULL && s->status == CANDOR_OK)
+        resolve(s, string_id);
+    return &s->lists[string_id];
+}
+
+bool match_scratch_pending(const struct match_scratch *s, uint32_t string_id)
+{
+    if (string_id >= s->db->n_strings || s->all_final ||
+        (s->state[string_id] & (ST_FINAL | ST_DONE)))
+        return false;
+    return s->id_first[string_id + 1] > s->id_first[string_id] ||
+           s->id_chain[string_id] != NO_CHAIN;
+}
+
+bool match_scratch_overflow(const struct match_scratch *s, uint32_t string_id)
+{
+    return string_id < s->db->n_strings && s->lists[string_id].overflow;
+}
+
+enum candor_status match_scratch_status(const struct match_scratch *s)
+{
     return s->status;
 }
 

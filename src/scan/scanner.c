@@ -76,11 +76,16 @@ enum candor_status scanner_new(const struct ruleset *rs,
     }
     rc = vm_init(&s->vm, VM_DEFAULT_STACK, rs->max_slots);
     if (rc == CANDOR_OK)
+        rc = vm_reserve_set(&s->vm, rs->n_sets);
+    if (rc == CANDOR_OK)
         rc = match_scratch_new(rs->db, &s->scratch);
     if (rc != CANDOR_OK) {
         scanner_free(s);
         return rc;
     }
+    for (uint32_t i = 0; i < rs->n_strings; i++)
+        if (rs->strings[i].flags & RS_STRING_NEEDS_ALL)
+            match_scratch_keep_all(s->scratch, i);
     *out = s;
     return CANDOR_OK;
 }
@@ -190,16 +195,42 @@ static int notify(struct candor_scanner *s, enum candor_event ev,
 }
 
 /*
+ * Verifies now the strings of the rules the callbacks will show, so that
+ * their "too many matches" warnings come before the rules, as yara's do.
+ */
+static enum candor_status resolve_shown(struct candor_scanner *s)
+{
+    const struct ruleset *rs = s->rs;
+
+    for (uint32_t i = 0; i < rs->n_rules; i++) {
+        const struct rs_rule *r = &rs->rules[i];
+        if ((r->flags & CANDOR_RULE_PRIVATE) ||
+            (!s->results[i] &&
+             !(s->flags & CANDOR_SCAN_REPORT_NOT_MATCHING)))
+            continue;
+        for (uint32_t k = 0; k < r->n_strings; k++)
+            match_scratch_list(s->scratch, r->first_string + k);
+    }
+    return match_scratch_status(s->scratch);
+}
+
+/*
  * The limit of matching rules (-l) counts across every scan of the
  * scanner, as yara's does: once it is reached, each later file still
- * reports its first matching rule, then stops.
+ * reports its first matching rule, then stops. A string no condition
+ * needed and no callback shows was never verified: it cannot warn.
  */
 static enum candor_status report(struct candor_scanner *s)
 {
     const struct ruleset *rs = s->rs;
 
+    if (!(s->flags & CANDOR_SCAN_RULES_ONLY)) {
+        enum candor_status rc = resolve_shown(s);
+        if (rc != CANDOR_OK)
+            return rc;
+    }
     for (uint32_t i = 0; i < rs->n_strings; i++) {
-        if (match_scratch_list(s->scratch, i)->overflow &&
+        if (match_scratch_overflow(s->scratch, i) &&
             notify(s, CANDOR_EVENT_TOO_MANY_MATCHES,
                    &rs->h_rules[rs->strings[i].rule], &rs->h_strings[i]))
             return CANDOR_ERROR_CALLBACK;
@@ -252,9 +283,11 @@ enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
     struct match_scan_opts opts;
     enum candor_status rc;
 
-    opts.fast = (s->flags & CANDOR_SCAN_FAST) != 0;
+    /* Without -s nothing shows more than whether a string exists. */
+    opts.fast = (s->flags & (CANDOR_SCAN_FAST | CANDOR_SCAN_RULES_ONLY)) != 0;
     opts.max_per_string = MAX_MATCHES_PER_STRING;
     opts.deadline_ns = deadline(s->timeout_s);
+    opts.lazy = true;
     s->data = data;
     s->size = size;
     arena_reset(&s->mod_arena);
@@ -271,6 +304,7 @@ enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
         rc = evaluate(s, opts.deadline_ns);
     if (rc == CANDOR_OK)
         rc = report(s);
+    match_scan_end(s->scratch);
     s->data = NULL;
     return rc;
 }

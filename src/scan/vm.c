@@ -53,6 +53,8 @@ enum candor_status vm_init(struct vm *vm, uint32_t stack_slots,
 {
     vm->cap = stack_slots < 16 ? 16 : stack_slots;
     vm->n_loops = loop_slots;
+    vm->pending = NULL;
+    vm->cap_pending = 0;
     vm->stack = mem_calloc(vm->cap, sizeof(*vm->stack));
     vm->loops = mem_calloc(loop_slots == 0 ? 1 : loop_slots,
                            sizeof(*vm->loops));
@@ -67,8 +69,25 @@ void vm_fini(struct vm *vm)
 {
     mem_free(vm->stack);
     mem_free(vm->loops);
+    mem_free(vm->pending);
     vm->stack = NULL;
     vm->loops = NULL;
+    vm->pending = NULL;
+    vm->cap_pending = 0;
+}
+
+enum candor_status vm_reserve_set(struct vm *vm, uint32_t n)
+{
+    uint32_t *p;
+
+    if (n <= vm->cap_pending)
+        return CANDOR_OK;
+    p = mem_realloc_array(vm->pending, n, sizeof(*p));
+    if (p == NULL)
+        return CANDOR_ERROR_NOMEM;
+    vm->pending = p;
+    vm->cap_pending = n;
+    return CANDOR_OK;
 }
 
 /* ---- Stack ------------------------------------------------------------ */
@@ -372,6 +391,17 @@ static void read_int(struct run *r, uint32_t how)
     push_int(r, (int64_t)v);
 }
 
+/* A string's matches, verified now if they were not yet. */
+static const struct match_list *final_list(struct run *r, uint32_t sid)
+{
+    const struct match_list *l = match_scratch_list(r->env->matches, sid);
+    enum candor_status rc = match_scratch_status(r->env->matches);
+
+    if (rc != CANDOR_OK)
+        r->rc = rc;
+    return l;
+}
+
 static const struct match_list *string_list(struct run *r, uint32_t arg)
 {
     static const struct match_list none;
@@ -385,7 +415,7 @@ static const struct match_list *string_list(struct run *r, uint32_t arg)
             return &none;
         sid = l->set[l->pos];
     }
-    return match_scratch_list(r->env->matches, sid);
+    return final_list(r, sid);
 }
 
 /* Index of the first match at or after offset (matches are sorted). */
@@ -490,9 +520,27 @@ static void pop_quant(struct run *r, unsigned *qk, int64_t *need)
         *need = q.u.i;
 }
 
+/* Whether one string of an OF_STR set counts. */
+static bool of_counts(struct run *r, uint32_t sid, unsigned placement,
+                      struct vm_value lo, struct vm_value hi)
+{
+    const struct match_list *l = final_list(r, sid);
+
+    if (placement == VM_OF_PLAIN)
+        return l->n > 0;
+    return count_in(l, lo.u.i, hi.u.i) > 0;
+}
+
+/*
+ * quant of set [at | in]. Strings whose matches are known are counted
+ * first; the others (regex verification pending) only until the
+ * quantifier's value cannot change any more, since every quantifier only
+ * grows or only shrinks with the count.
+ */
 static void of_strings(struct run *r, uint32_t set, int64_t imm)
 {
-    uint32_t n = quant_n(imm);
+    const uint32_t *ids = &r->env->rs->sets[set];
+    uint32_t n = quant_n(imm), n_pending = 0;
     unsigned placement = quant_placement(imm), qk = quant_kind(imm);
     struct vm_value lo = {V_INT, 0, {.i = 0}}, hi = lo;
     uint64_t count = 0;
@@ -512,12 +560,17 @@ static void of_strings(struct run *r, uint32_t set, int64_t imm)
         return;
     }
     for (uint32_t i = 0; i < n; i++) {
-        const struct match_list *l =
-            match_scratch_list(r->env->matches, r->env->rs->sets[set + i]);
-        if (placement == VM_OF_PLAIN)
-            count += l->n > 0;
+        if (n <= r->vm->cap_pending &&
+            match_scratch_pending(r->env->matches, ids[i]))
+            r->vm->pending[n_pending++] = ids[i];
         else
-            count += count_in(l, lo.u.i, hi.u.i) > 0;
+            count += of_counts(r, ids[i], placement, lo, hi);
+    }
+    for (uint32_t i = 0; i < n_pending && r->rc == CANDOR_OK; i++) {
+        if (quant_holds(qk, need, count, n) ==
+            quant_holds(qk, need, count + (n_pending - i), n))
+            break;
+        count += of_counts(r, r->vm->pending[i], placement, lo, hi);
     }
     push_int(r, quant_holds(qk, need, count, n));
 }

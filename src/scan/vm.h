@@ -54,6 +54,8 @@ struct vm {
     uint32_t cap;
     struct vm_loop *loops;
     uint32_t n_loops;
+    uint32_t *pending;     /* OF_STR: strings whose verification waits */
+    uint32_t cap_pending;
 };
 
 #define VM_DEFAULT_STACK 16384 /* yara's default (-k) */
@@ -61,6 +63,12 @@ struct vm {
 enum candor_status vm_init(struct vm *vm, uint32_t stack_slots,
                            uint32_t loop_slots);
 void vm_fini(struct vm *vm);
+/*
+ * Room for the longest string set of an `of` (the set pool's length will
+ * do), so that its strings still to be verified are taken last and only
+ * while the result is open. Without it every string is verified.
+ */
+enum candor_status vm_reserve_set(struct vm *vm, uint32_t n);
 
 /*
  * Evaluates rule `rule`; *result is its truth value (undefined counts as

@@ -365,6 +365,8 @@ scan "timeout, count" oer -w -c -a 1 slow.yar slow.txt
 scan "too many matches" orw many.yar many.txt
 scan "too many matches, -w" oer -w many.yar many.txt
 scan "too many matches, count" orw -c many.yar many.txt
+scan "too many matches, any of them, -s -c" orw -s -c many_any.yar many.txt
+scan "too many matches, any of them, -L -c" orw -L -c many_any.yar many.txt
 
 # ---- compiled rules ----------------------------------------------------------
 compare "compile" oer "$YARAC" -w basic.yar y-basic.yarc :: "$CANDOR" compile -w basic.yar c-basic.cdr
@@ -453,6 +455,9 @@ expect "-w silences the FIFO warning" 0 "anyfile special/f.txt" "" \
 expect "a FIFO given as the target does not block" 1 "" \
     "^error scanning special/fifo: could not open file$" \
     timeout 10 "$CANDOR" scan anyfile.yar special/fifo
+expect "existence only: the first match is enough, no too-many warning" 0 \
+    "$(printf 'too_many many.txt\nafter many.txt')" "" \
+    "$CANDOR" scan -w many_any.yar many.txt
 expect "a dangling link in a directory warns" 0 "anyfile tree/a.txt" \
     "^warning: skipping tree/dangling: No such file or directory$" \
     bash -c "'$CANDOR' scan -p 1 anyfile.yar tree | grep -x 'anyfile tree/a.txt'"

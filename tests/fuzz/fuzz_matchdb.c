@@ -25,18 +25,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct match_db *db = NULL, *again = NULL;
     struct match_scratch *sc = NULL;
-    struct match_scan_opts opts = {false, 1000, 0};
+    struct match_scan_opts opts = {.max_per_string = 1000};
     size_t klen;
     struct buf b;
 
     if (size < 1 || size > (1u << 20))
         return 0;
     klen = (data[0] & 1) ? sizeof(key) - 1 : 0;
+    opts.lazy = (data[0] & 2) != 0;
     if (match_db_load(bytes_make(data + 1, size - 1), key, klen, &db) !=
         CANDOR_OK)
         return 0;
-    if (match_scratch_new(db, &sc) == CANDOR_OK)
-        match_scan(db, sc, sample, sizeof(sample) - 1, &opts);
+    if (match_scratch_new(db, &sc) == CANDOR_OK &&
+        match_scan(db, sc, sample, sizeof(sample) - 1, &opts) == CANDOR_OK)
+        for (uint32_t i = match_db_string_count(db); i-- > 0;)
+            (void)match_scratch_list(sc, i); /* lazy: verified now */
     match_scratch_free(sc);
     buf_init(&b, 1u << 26);
     if (match_db_save(db, &b, key, sizeof(key) - 1) == CANDOR_OK &&

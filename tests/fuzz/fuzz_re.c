@@ -28,7 +28,7 @@ static void run(const struct ast_string *s)
     struct match_db *db = NULL;
     struct match_scratch *sc = NULL;
     struct strings_result res;
-    struct match_scan_opts opts = {false, 1000, 0};
+    struct match_scan_opts opts = {.max_per_string = 1000};
     char err[256];
 
     if (match_builder_new(1, &b) != CANDOR_OK)

@@ -127,7 +127,7 @@ static const char *scan_with(struct ast_string s, const void *data,
     return out;
 }
 
-static const struct match_scan_opts yara_opts = {false, 1000000, 0};
+static const struct match_scan_opts yara_opts = {false, 1000000, 0, false};
 
 static const char *scan(struct ast_string s, const void *data, size_t len)
 {
@@ -451,7 +451,7 @@ TEST(match_cap_of_one_million)
 
 TEST(match_fast_mode_keeps_one)
 {
-    struct match_scan_opts fast = {true, 1000000, 0};
+    struct match_scan_opts fast = {true, 1000000, 0, false};
 
     CHECK_STR(scan_with(text("aa", 0), "aaaa", 4, &fast), "0:2");
     CHECK_STR(scan_with(regex("a+", 0, 0), "xaaaa", 5, &fast), "1:4");
@@ -462,7 +462,7 @@ TEST(match_fast_mode_keeps_all_when_asked)
 {
     /* yara -f -s prints every match of a string the condition counts or
      * places (`#a`, `$a at ...`): those are marked keep-all. */
-    struct match_scan_opts fast = {true, 1000000, 0};
+    struct match_scan_opts fast = {true, 1000000, 0, false};
     struct ast_string s[2] = {text("aa", 0), text("aa", 0)};
     struct match_db *db = build(s, 2, NULL);
     struct match_scratch *sc = NULL;
@@ -477,6 +477,71 @@ TEST(match_fast_mode_keeps_all_when_asked)
     }
     match_scratch_free(sc);
     match_db_free(db);
+}
+
+/*
+ * A lazy scan verifies a string's regex forms when its list is asked for;
+ * every list must then be exactly the eager scan's, whatever the order of
+ * asking, across the early verification of too many pending windows, for
+ * forms without atoms and for chains.
+ */
+TEST(match_lazy_lists_equal_eager_ones)
+{
+    struct ast_string s[7] = {
+        text("ab", 0), regex("ab[0-9]*", 0, 0), regex("[0-9]{3}", 0, 0),
+        hex("61 62 [300-] 63 64"), regex("b[0-9]+", 0, MOD_WIDE | MOD_ASCII),
+        hex("61 62 30 ?? 62 30"), regex("q+r", 0, 0)};
+    struct match_scan_opts lazy = yara_opts;
+    struct match_db *db = build(s, 7, NULL);
+    struct match_scratch *eager = NULL, *sc = NULL;
+    struct match_stats st;
+    size_t n = 3 * 70000 + 400, k = 0;
+    uint8_t *d = malloc(n);
+    uint64_t eager_checks;
+
+    CHECK(db != NULL && match_scratch_new(db, &eager) == CANDOR_OK &&
+          match_scratch_new(db, &sc) == CANDOR_OK);
+    while (k + 3 <= 3 * 70000) { /* more windows than one batch */
+        memcpy(d + k, (k / 3) % 7 ? "ab0" : "xyz", 3);
+        k += 3;
+    }
+    memset(d + k, ' ', n - k);
+    memcpy(d + k + 10, "b\0" "1\0" "2\0" "3\0 123", 12);
+    memcpy(d + n - 2, "cd", 2);
+    lazy.lazy = true;
+    CHECK(match_scan(db, eager, d, n, &yara_opts) == CANDOR_OK);
+    match_scratch_stats(eager, &st);
+    eager_checks = st.verifications;
+    CHECK(match_scan(db, sc, d, n, &lazy) == CANDOR_OK);
+    match_scratch_stats(sc, &st);
+    CHECK(st.verifications < eager_checks); /* nothing asked for yet */
+    CHECK(!match_scratch_pending(sc, 0) && !match_scratch_pending(sc, 5));
+    for (uint32_t i = 1; i < 5; i++)
+        CHECK(match_scratch_pending(sc, i));
+    for (uint32_t i = 7; i-- > 0;) {
+        const struct match_list *a = match_scratch_list(eager, i);
+        const struct match_list *b = match_scratch_list(sc, i);
+        uint32_t same = 0;
+        CHECK(a->n > 0 || i == 6);
+        CHECK_INT(b->n, a->n);
+        for (uint32_t j = 0; j < a->n && j < b->n; j++)
+            same += a->m[j].offset == b->m[j].offset &&
+                    a->m[j].len == b->m[j].len &&
+                    a->m[j].xor_key == b->m[j].xor_key;
+        CHECK_INT(same, a->n);
+        CHECK(!match_scratch_pending(sc, i));
+    }
+    CHECK_INT(match_scratch_status(sc), CANDOR_OK);
+    match_scratch_stats(sc, &st);
+    CHECK_INT(st.verifications, eager_checks);
+    /* Once the data is gone, nothing more is verified. */
+    CHECK(match_scan(db, sc, d, n, &lazy) == CANDOR_OK);
+    match_scan_end(sc);
+    CHECK_INT(match_scratch_list(sc, 1)->n, 0);
+    match_scratch_free(eager);
+    match_scratch_free(sc);
+    match_db_free(db);
+    free(d);
 }
 
 static const char *scan_pieces(struct ast_string *s, uint32_t n_strings,
@@ -590,7 +655,7 @@ TEST(match_pathological_regex_is_bounded)
 
 TEST(match_deadline)
 {
-    struct match_scan_opts late = {false, 1000000, 1};
+    struct match_scan_opts late = {false, 1000000, 1, false};
     struct ast_string s = regex("(a|aa)+(a|aa)+b", 0, 0);
     struct match_db *db = build(&s, 1, NULL);
     struct match_scratch *sc = NULL;
@@ -600,6 +665,12 @@ TEST(match_deadline)
     memset(d, 'a', n);
     CHECK(db != NULL && match_scratch_new(db, &sc) == CANDOR_OK);
     CHECK_INT(match_scan(db, sc, d, n, &late), CANDOR_ERROR_TIMEOUT);
+    /* Lazily, the pass ends in time; the verification asked for later
+     * does not. */
+    late.lazy = true;
+    CHECK_INT(match_scan(db, sc, d, n, &late), CANDOR_OK);
+    CHECK_INT(match_scratch_list(sc, 0)->n, 0);
+    CHECK_INT(match_scratch_status(sc), CANDOR_ERROR_TIMEOUT);
     match_scratch_free(sc);
     match_db_free(db);
     free(d);
