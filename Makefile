@@ -15,7 +15,7 @@ else
 BUILD    ?= build-san
 endif
 
-PKGS     := libhs libpcre2-8 libcrypto zlib
+PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -39,6 +39,14 @@ struct scan_env {
     int n_defines;
     struct output out;
     bool name_counts; /* -c prints "FILE: N" (directories, lists) */
+    struct module_input {
+        char *module;     /* -x MODULE=FILE of an imported module */
+        const char *path;
+        uint8_t *data;
+        size_t len;
+        bool refused;     /* the module could not read it: warned once */
+    } inputs[ARGS_MAX_REPEAT];
+    int n_inputs;
 };
 
 struct worker {
@@ -170,6 +178,18 @@ static enum candor_status worker_init(struct worker *w, struct scan_env *env)
     candor_scanner_set_console(w->scanner, on_console, w);
     if (o->print_module_data)
         candor_scanner_set_module_data(w->scanner, on_module_data, w);
+    for (int i = 0; i < env->n_inputs; i++) {
+        struct module_input *in = &env->inputs[i];
+        if (in->refused ||
+            candor_scanner_set_module_input(w->scanner, in->module, in->data,
+                                            in->len) != CANDOR_ERROR_FORMAT)
+            continue;
+        in->refused = true;
+        output_warning(&env->out,
+                       "warning: module %s cannot read \"%s\"; it scans as "
+                       "if no data were given",
+                       in->module, in->path);
+    }
     if (o->fast)
         flags |= CANDOR_SCAN_FAST;
     if (o->negate)
@@ -363,7 +383,67 @@ static int scan_single(struct worker *w, const char *target)
     return scan_one(w, target) == CANDOR_OK ? 0 : 1;
 }
 
-/* -x MODULE=FILE: checked as yara does; no module reads it yet. */
+/* Reads a whole -x file (at most 1 GiB); NULL on failure. */
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *data = NULL;
+    size_t cap = 0, n = 0, got;
+
+    if (f == NULL)
+        return NULL;
+    do {
+        if (n == cap) {
+            uint8_t *more;
+            cap = cap ? cap * 2 : 65536;
+            if (cap > (1u << 30) || (more = realloc(data, cap)) == NULL) {
+                free(data);
+                fclose(f);
+                return NULL;
+            }
+            data = more;
+        }
+        got = fread(data + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    if (ferror(f)) {
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    *len = n;
+    return data;
+}
+
+/* -x data of the modules the rules import, read once for every scanner. */
+static bool load_module_inputs(struct scan_env *env)
+{
+    const struct options *o = env->o;
+
+    for (int i = 0; i < o->module_data.n; i++) {
+        const char *arg = o->module_data.v[i], *eq = strchr(arg, '=');
+        struct module_input *in = &env->inputs[env->n_inputs];
+        if (eq == NULL || env->n_inputs == ARGS_MAX_REPEAT)
+            continue;
+        in->module = strndup(arg, (size_t)(eq - arg));
+        if (in->module == NULL)
+            return false;
+        if (!candor_rules_imports(env->rules, in->module)) {
+            free(in->module);
+            continue;
+        }
+        in->path = eq + 1;
+        if ((in->data = read_file(in->path, &in->len)) == NULL) {
+            fprintf(stderr, "error: could not open file \"%s\".\n", in->path);
+            free(in->module);
+            return false;
+        }
+        env->n_inputs++;
+    }
+    return true;
+}
+
+/* -x MODULE=FILE: checked as yara does before anything else. */
 static bool check_module_data(const struct options *o)
 {
     for (int i = 0; i < o->module_data.n; i++) {
@@ -499,7 +579,7 @@ static int run(const struct options *o)
     if (env.rules == NULL)
         return 1;
     output_init(&env.out, o->no_warnings);
-    ret = scan_with(&env);
+    ret = load_module_inputs(&env) ? scan_with(&env) : 1;
     fflush(stdout);
     if (env.out.write_failed || ferror(stdout)) {
         fprintf(stderr, "error: could not write the output: %s\n",
@@ -509,6 +589,10 @@ static int run(const struct options *o)
     output_fini(&env.out);
     for (int i = 0; i < env.n_defines; i++)
         define_fini(&env.defines[i]);
+    for (int i = 0; i < env.n_inputs; i++) {
+        free(env.inputs[i].module);
+        free(env.inputs[i].data);
+    }
     candor_rules_free((struct candor_rules *)env.rules);
     return ret;
 }

@@ -146,6 +146,9 @@ enum candor_status candor_rules_load(const char *path, const uint8_t *key,
 void candor_rules_free(struct candor_rules *rules);
 
 size_t candor_rules_count(const struct candor_rules *rules);
+/* Whether the rules import the module of that name. */
+bool candor_rules_imports(const struct candor_rules *rules,
+                          const char *module);
 const struct candor_rule *candor_rules_get(const struct candor_rules *rules,
                                            size_t i);
 /* Totals for statistics (-S). */
@@ -236,6 +239,16 @@ void candor_scanner_set_console(struct candor_scanner *s, candor_text_fn fn,
  */
 void candor_scanner_set_module_data(struct candor_scanner *s,
                                     candor_text_fn fn, void *ctx);
+/*
+ * Data for a module, as yara's -x MODULE=FILE gives it (the cuckoo
+ * module's sandbox report). Borrowed: it must outlive the scans.
+ * CANDOR_ERROR_ARGUMENT when there is no such module or it takes no data;
+ * CANDOR_ERROR_FORMAT when the module cannot read it (nothing is set).
+ */
+enum candor_status candor_scanner_set_module_input(struct candor_scanner *s,
+                                                   const char *module,
+                                                   const uint8_t *data,
+                                                   size_t len);
 
 /* Seconds; 0 means no limit. A scan past it fails with ..._TIMEOUT. */
 void candor_scanner_set_timeout(struct candor_scanner *s, unsigned seconds);

@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
     make gcc clang pkg-config
     libvectorscan-dev libpcre2-dev libssl-dev zlib1g-dev
+    libmagic-dev libjansson-dev
     yara python3 file time
     libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for clang
 )

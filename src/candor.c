@@ -14,6 +14,7 @@
 #include "compile/strings.h"
 #include "rules/ast.h"
 #include "rules/parser.h"
+#include "modules/module.h"
 #include "scan/scanner.h"
 
 #define MAX_RULE_SOURCE (1u << 30) /* a rule file above 1 GiB is refused */
@@ -311,6 +312,18 @@ size_t candor_rules_count(const struct candor_rules *rules)
     return rules->rs->n_rules;
 }
 
+bool candor_rules_imports(const struct candor_rules *rules,
+                          const char *module)
+{
+    const struct ruleset *rs = rules->rs;
+
+    for (uint32_t i = 0; i < rs->n_imports; i++) {
+        if (strcmp(ruleset_str(rs, rs->imports[i]), module) == 0)
+            return true;
+    }
+    return false;
+}
+
 const struct candor_rule *candor_rules_get(const struct candor_rules *rules,
                                            size_t i)
 {
@@ -433,6 +446,24 @@ void candor_scanner_set_module_data(struct candor_scanner *s,
 {
     s->module_data = fn;
     s->module_data_ctx = ctx;
+}
+
+enum candor_status candor_scanner_set_module_input(struct candor_scanner *s,
+                                                   const char *module,
+                                                   const uint8_t *data,
+                                                   size_t len)
+{
+    const struct module *m = module_find(module, strlen(module));
+    struct mod_instance *inst;
+
+    if (m == NULL || m->check_input == NULL)
+        return CANDOR_ERROR_ARGUMENT;
+    if (!m->check_input(data, len))
+        return CANDOR_ERROR_FORMAT;
+    inst = &s->mods[module_index(m)];
+    inst->input = data;
+    inst->input_len = len;
+    return CANDOR_OK;
 }
 
 void candor_scanner_set_timeout(struct candor_scanner *s, unsigned seconds)

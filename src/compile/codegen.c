@@ -432,23 +432,28 @@ static enum candor_status gen_string_op(struct cg *cg,
     return CANDOR_OK;
 }
 
-static enum candor_status gen_matches(struct cg *cg, const struct ast_expr *e)
+/* Adds regex literal e to the rules' regexes; emits op with its index. */
+static enum candor_status gen_regex(struct cg *cg, const struct ast_expr *e,
+                                   enum vm_opcode op)
 {
-    enum candor_status rc = gen_expr(cg, e->a);
-    struct rs_regex *re;
+    struct rs_regex *re = vec_push(&cg->regexes);
 
-    if (rc != CANDOR_OK)
-        return rc;
-    re = vec_push(&cg->regexes);
     if (re == NULL) {
         cg->nomem = true;
         return CANDOR_ERROR_NOMEM;
     }
-    re->pattern = intern(cg, e->b->str, e->b->str_len);
-    re->len = (uint32_t)e->b->str_len;
-    re->flags = (uint32_t)e->b->ival;
-    emit(cg, OP_MATCHES, (uint32_t)(cg->regexes.n - 1), 0);
+    re->pattern = intern(cg, e->str, e->str_len);
+    re->len = (uint32_t)e->str_len;
+    re->flags = (uint32_t)e->ival;
+    emit(cg, op, (uint32_t)(cg->regexes.n - 1), 0);
     return CANDOR_OK;
+}
+
+static enum candor_status gen_matches(struct cg *cg, const struct ast_expr *e)
+{
+    enum candor_status rc = gen_expr(cg, e->a);
+
+    return rc != CANDOR_OK ? rc : gen_regex(cg, e->b, OP_MATCHES);
 }
 
 static enum candor_status gen_unary(struct cg *cg, const struct ast_expr *e,
@@ -500,7 +505,10 @@ static enum candor_status gen_module(struct cg *cg, const struct ast_expr *e)
         if ((rc = gen_expr(cg, fn->a)) != CANDOR_OK)
             return rc;
         for (uint32_t i = 0; i < e->n_list; i++) {
-            if ((rc = gen_expr(cg, e->list[i])) != CANDOR_OK)
+            rc = e->list[i]->op == AST_REGEXP
+                     ? gen_regex(cg, e->list[i], OP_PUSH_REGEX)
+                     : gen_expr(cg, e->list[i]);
+            if (rc != CANDOR_OK)
                 return rc;
         }
         emit(cg, OP_MOD_CALL, 0,

@@ -146,7 +146,7 @@ static bool insn_ok(const struct ruleset *rs, uint32_t ri,
     case OP_INT_TO_FLOAT: return a <= 1;
     case OP_CMP_I: case OP_CMP_F: return a <= CMP_NE;
     case OP_CMP_S: return a < CMP_COUNT;
-    case OP_MATCHES: return a < rs->n_regexes;
+    case OP_MATCHES: case OP_PUSH_REGEX: return a < rs->n_regexes;
     case OP_READ_INT:
         return (w == 1 || w == 2 || w == 4) &&
                (a & ~(VM_READ_WIDTH_MASK | VM_READ_SIGNED | VM_READ_BIG_ENDIAN)) == 0;

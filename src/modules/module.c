@@ -8,7 +8,7 @@
 #include "modules/modules.h"
 
 static const struct module *const registry[] = {
-    &module_console, &module_hash, &module_math, &module_string, &module_time,
+    &module_console, &module_cuckoo, &module_hash, &module_magic, &module_math, &module_string, &module_time,
 };
 
 size_t module_count(void)
@@ -73,12 +73,21 @@ static struct mod_obj *new_struct(struct arena *a, const struct mod_decl *decl)
     o->decl = decl;
     o->kind = MT_STRUCT;
     o->n = o->cap = decl->n_members;
+    o->inst = NULL;
     o->v = arena_alloc_array(a, o->n ? o->n : 1, sizeof(*o->v));
     if (o->v == NULL)
         return NULL;
     for (uint32_t i = 0; i < o->n; i++) {
         const struct mod_decl *m = &decl->members[i];
         struct mod_val *v = &o->v[i];
+        if (m->type == MT_STRUCT) {
+            /* Structures exist from their declaration, as in yara: their
+             * functions can be called whatever the data. */
+            if ((v->u.o = new_struct(a, m)) == NULL)
+                return NULL;
+            v->type = MV_OBJ;
+            continue;
+        }
         if (!m->constant)
             continue;
         if (m->type == MT_INT) {
@@ -94,6 +103,16 @@ static struct mod_obj *new_struct(struct arena *a, const struct mod_decl *decl)
         }
     }
     return o;
+}
+
+/* Marks o and the structures created with it as inst's. */
+static void set_inst(struct mod_obj *o, struct mod_instance *inst)
+{
+    o->inst = inst;
+    for (uint32_t i = 0; o->kind == MT_STRUCT && i < o->n; i++) {
+        if (o->v[i].type == MV_OBJ)
+            set_inst(o->v[i].u.o, inst);
+    }
 }
 
 struct mod_obj *mod_obj_new(struct arena *a, const struct mod_decl *decl)
@@ -123,7 +142,7 @@ struct mod_obj *mod_obj_child(struct arena *a, struct mod_obj *o,
             return NULL;
         if ((v->u.o = mod_obj_new(a, m)) == NULL)
             return NULL;
-        v->u.o->inst = o->inst;
+        set_inst(v->u.o, o->inst);
         v->type = MV_OBJ;
     }
     return v->u.o;
@@ -231,7 +250,7 @@ struct mod_obj *mod_array_push_obj(struct arena *a, struct mod_obj *arr)
     if (!elem_ok(arr, MT_STRUCT) || arr->kind != MT_ARRAY ||
         !grow(a, arr) || (e = new_struct(a, arr->decl)) == NULL)
         return NULL;
-    e->inst = arr->inst;
+    set_inst(e, arr->inst);
     arr->v[arr->n].type = MV_OBJ;
     arr->v[arr->n++].u.o = e;
     return e;
@@ -263,7 +282,7 @@ struct mod_obj *mod_dict_put_obj(struct arena *a, struct mod_obj *dict,
         !str_val(a, key, key_len, &dict->keys[dict->n]) ||
         (e = new_struct(a, dict->decl)) == NULL)
         return NULL;
-    e->inst = dict->inst;
+    set_inst(e, dict->inst);
     dict->v[dict->n].type = MV_OBJ;
     dict->v[dict->n++].u.o = e;
     return e;
@@ -326,7 +345,7 @@ bool mod_instance_load(struct mod_instance *inst)
     inst->root = mod_obj_new(inst->arena, &inst->mod->root);
     if (inst->root == NULL)
         return false;
-    inst->root->inst = inst;
+    set_inst(inst->root, inst);
     if (inst->mod->load != NULL)
         inst->mod->load(inst);
     return true;

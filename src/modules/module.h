@@ -59,13 +59,17 @@ struct mod_instance;
 
 /* What a module function sees: the scanned data, its arguments (of the
  * types its overload declares: 'i' int and bool, 'f' float, 's' string, 'r'
- * regex index), and where to put its result (left undefined on entry). */
+ * a regex, given as its index for mod_call.regex), and where to put its result (left undefined on entry). */
 struct mod_call {
     struct mod_instance *inst;
     const uint8_t *data;
     uint64_t size;
     const struct mod_val *args;
     struct mod_val ret;
+    /* Whether the rules' regex `index` (an 'r' argument) matches s; false
+     * for an index the rules do not have. */
+    bool (*regex)(void *ctx, int64_t index, const uint8_t *s, size_t n);
+    void *regex_ctx;
 };
 
 typedef void (*mod_fn)(struct mod_call *call);
@@ -112,6 +116,11 @@ struct module {
      * at most once per scan. NULL: the module has only functions and
      * constants. */
     void (*load)(struct mod_instance *inst);
+    /* Frees inst->persist when the scanner goes; NULL: nothing to free. */
+    void (*finish)(struct mod_instance *inst);
+    /* Whether data given with -x can be read; NULL: the module takes
+     * none. */
+    bool (*check_input)(const uint8_t *data, size_t len);
 };
 
 /* One module's values during one scan. */
@@ -122,6 +131,11 @@ struct mod_instance {
     uint64_t size;
     struct mod_obj *root;
     void *state;             /* the module's own, in arena */
+    void *persist;           /* the module's own, kept across scans (for
+                                what is costly to set up), see finish */
+    const uint8_t *input;    /* data given with -x MODULE=FILE, or NULL */
+    size_t input_len;
+
     /* Where console output goes (the console module); NULL drops it. */
     void (*log)(void *ctx, const char *text, size_t len);
     void *log_ctx;

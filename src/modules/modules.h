@@ -7,7 +7,9 @@
 #include "modules/module.h"
 
 extern const struct module module_console;
+extern const struct module module_cuckoo;
 extern const struct module module_hash;
+extern const struct module module_magic;
 extern const struct module module_math;
 extern const struct module module_string;
 extern const struct module module_time;

@@ -301,7 +301,7 @@ enum candor_status parser_expect(struct parser *p, enum token_kind kind)
 
 /* ---- Imports and the top level ----------------------------------------- */
 
-static bool known_module(const char *name)
+bool parser_known_module(const char *name)
 {
     for (size_t i = 0; i < sizeof(known_modules) / sizeof(*known_modules);
          i++) {
@@ -311,7 +311,10 @@ static bool known_module(const char *name)
     return false;
 }
 
-static enum candor_status add_import(struct parser *p, const char *name)
+/* Makes name a module identifier of the namespace; a known module is
+ * also one of the program's imports. */
+static enum candor_status add_import(struct parser *p, const char *name,
+                                     bool known)
 {
     const char **slot;
     char *key;
@@ -324,6 +327,8 @@ static enum candor_status add_import(struct parser *p, const char *name)
     if (!map_put(&p->prog->rule_names, key, strlen(key),
                  PARSER_NAME_WILDCARD))
         return parser_oom(p);
+    if (!known)
+        return CANDOR_OK;
     for (size_t i = 0; i < p->prog->imports.n; i++) {
         if (strcmp(*(const char **)vec_at(&p->prog->imports, i), name) == 0)
             return CANDOR_OK;
@@ -344,9 +349,15 @@ static enum candor_status parse_import(struct parser *p)
     if (t->kind != TOK_TEXT)
         return parser_syntax_error(p);
     parser_consume(p);
-    if (!known_module(t->str))
-        return parser_error(p, "unknown module \"%s\"", t->str);
-    return add_import(p, t->str);
+    /* An unknown module is an error, but its name still becomes a module
+     * without fields, as in yara (`foo.bar`: invalid field name "bar"). */
+    if (!parser_known_module(t->str)) {
+        enum candor_status rc = parser_error(p, "unknown module \"%s\"",
+                                             t->str);
+        return add_import(p, t->str, false) == CANDOR_OK ? rc
+                                                         : CANDOR_ERROR_NOMEM;
+    }
+    return add_import(p, t->str, true);
 }
 
 /* Whether module name was imported into the namespace being parsed. */

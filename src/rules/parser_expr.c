@@ -15,6 +15,9 @@
 
 
 static enum ast_type decl_type(unsigned t);
+
+/* What an unknown module's name stands for: a structure without fields. */
+static const struct mod_decl unknown_module = {.name = "", .type = MT_STRUCT};
 static enum candor_status or_expr(struct parser *p, struct parser_value *out);
 
 /* ---- Helpers -------------------------------------------------------------- */
@@ -809,6 +812,8 @@ static enum candor_status resolve(struct parser *p, const char *name,
             if (m != NULL) {
                 e->decl = &m->root;
                 e->ref = (int32_t)module_index(m);
+            } else if (!parser_known_module(name)) {
+                e->decl = &unknown_module; /* after an import error */
             }
         }
     } else if (parser_rule_lookup(p, name, strlen(name), &index)) {

@@ -97,6 +97,10 @@ void scanner_free(struct candor_scanner *s)
     if (s->scratch != NULL)
         match_scratch_free(s->scratch);
     vm_fini(&s->vm);
+    for (uint32_t i = 0; s->mods != NULL && i < s->n_mods; i++) {
+        if (s->mods[i].mod->finish != NULL)
+            s->mods[i].mod->finish(&s->mods[i]);
+    }
     arena_fini(&s->mod_arena);
     mem_free(s->mods);
     if (s->ext_strings != NULL) {

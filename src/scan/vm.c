@@ -777,7 +777,7 @@ static void mod_element(struct run *r)
 static bool mod_arg(struct vm_value v, char t, struct mod_val *out)
 {
     memset(out, 0, sizeof(*out));
-    if ((t == 'i' || t == 'b') && v.type == V_INT) {
+    if ((t == 'i' || t == 'b' || t == 'r') && v.type == V_INT) {
         out->type = MV_INT;
         out->u.i = v.u.i;
     } else if (t == 'f' && v.type == V_FLOAT) {
@@ -791,6 +791,20 @@ static bool mod_arg(struct vm_value v, char t, struct mod_val *out)
         return false;
     }
     return true;
+}
+
+static bool regex_for_module(void *ctx, int64_t index, const uint8_t *s,
+                             size_t n)
+{
+    struct run *r = ctx;
+    bool found = false;
+
+    if (index < 0 || (uint64_t)index >= r->env->rs->n_regexes)
+        return false;
+    if (match_regex_search(r->env->rs->compiled_regexes[index],
+                           r->env->matches, s, n, &found) != CANDOR_OK)
+        return false;
+    return found;
 }
 
 #define MOD_MAX_ARGS 8
@@ -829,6 +843,8 @@ static void mod_call(struct run *r, int64_t imm)
         return;
     }
     memset(&call, 0, sizeof(call));
+    call.regex = regex_for_module;
+    call.regex_ctx = r;
     call.inst = o.u.o->inst;
     call.data = r->env->data;
     call.size = r->env->size;
@@ -922,6 +938,7 @@ static bool execute(struct run *r)
         case OP_OF_STR: of_strings(r, in->arg, in->imm); break;
         case OP_OF_RULE: of_rules(r, in->arg, in->imm); break;
         case OP_MOD_ROOT: mod_root(r, in); break;
+        case OP_PUSH_REGEX: push_int(r, in->arg); break;
         case OP_MOD_FIELD: mod_field(r, in->imm); break;
         case OP_MOD_INDEX: mod_element(r); break;
         case OP_MOD_CALL: mod_call(r, in->imm); break;

@@ -9,7 +9,8 @@ A case file (tests/cases/*.case) holds cases separated by lines
                       escapes \\n \\t \\xNN \\\\ are decoded)
   --- input hex       the scanned data as hex bytes (whitespace ignored);
                       `*N` after a byte repeats it N times: `61*1000`
-  --- args            extra arguments for `scan`, e.g. `-s -L`
+  --- args            extra arguments for `scan`, e.g. `-s -L`; $CASES
+                      stands for this folder (data files in cases/data)
   --- expect          expected stdout, where the input's path and the space
                       before it are removed ("rule INPUT" becomes "rule")
   --- expect error    expected stderr (the rules' path shown as RULES);
@@ -174,7 +175,8 @@ def main():
                     data = decode_text(text_of(case, "input") or "")
                 with open(input_path, "wb") as f:
                     f.write(data)
-                args = (text_of(case, "args") or "").split()
+                args = [a.replace("$CASES", HERE)
+                        for a in (text_of(case, "args") or "").split()]
                 tools = [("candor", [opts.candor, "scan"])]
                 if use_yara and "newer" not in case and "differs" not in case:
                     tools.append(("yara", [opts.yara]))

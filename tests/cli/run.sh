@@ -326,6 +326,10 @@ scan "-x without =" oer -x foo basic.yar text.txt
 scan "-x missing file" oer -x foo=missing.data basic.yar text.txt
 scan "-x before the thread check" oer -x foo -p 40 basic.yar text.txt
 scan "-x is accepted" oer -w -x cuckoo=module.data basic.yar text.txt
+printf 'import "cuckoo"\nrule c { condition: not cuckoo.sync.mutex(/m/) }\n' >cuckoo.yar
+expect "cuckoo report that is not JSON: one warning, scanned as without a report" 0 \
+    "c text.txt" 'warning: module cuckoo cannot read "module.data"' \
+    "$CANDOR" scan -x cuckoo=module.data cuckoo.yar text.txt
 scan "atom table missing" oer --atom-quality-table=missing basic.yar text.txt
 scan "atom table accepted" oer -w --atom-quality-table=module.data basic.yar text.txt
 scan "-k accepted" oer -w -k 100 basic.yar text.txt
