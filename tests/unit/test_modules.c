@@ -3,6 +3,7 @@
 
 #include "../harness.h"
 #include "base/arena.h"
+#include "base/buf.h"
 #include "modules/module.h"
 
 enum { S_NAME, S_SIZE };
@@ -92,5 +93,61 @@ TEST(modules_dictionaries_keep_the_first_value_of_a_key)
     CHECK(memcmp(mod_lookup(d, (const uint8_t *)"k", 1).u.s, "two", 3) == 0);
     CHECK_INT(mod_lookup(d, (const uint8_t *)"x", 1).type, MV_UNDEF);
     CHECK_INT(mod_index(d, 0).type, MV_UNDEF); /* not an array */
+    arena_fini(&a);
+}
+
+/* -D's member order, as yara 4.2.3 prints it (seen in its macho output:
+ * the module's members last declared first, an array element's in
+ * declared order, an element of an array inside an element reversed). */
+enum { N_LEAF, N_KIDS };
+static const struct mod_decl leaf_members[] = {
+    DECL_STRING("a"),
+    DECL_INT("b"),
+};
+static const struct mod_decl node_members[] = {
+    DECL_STRING("leaf_name"),
+    DECL_STRUCT_ARRAY("leaves", leaf_members),
+};
+static const struct mod_decl print_members[] = {
+    DECL_INT("count"),
+    DECL_STRUCT_ARRAY("nodes", node_members),
+    DECL_CONST_INT("KIND", 7),
+};
+static const struct module print_module = {
+    .name = "test",
+    .root = DECL_STRUCT("test", print_members),
+};
+
+TEST(modules_print_orders_members_as_yara)
+{
+    struct arena a;
+    struct mod_instance inst;
+    struct mod_obj *node, *leaf;
+    struct buf out;
+    static const char want[] = "test\n"
+                               "\tKIND = 7\n"
+                               "\tnodes\n"
+                               "\t\t[0]\n"
+                               "\t\t\tleaf_name = \"n\"\n"
+                               "\t\t\tleaves\n"
+                               "\t\t\t\t[0]\n"
+                               "\t\t\t\t\tb = 2\n"
+                               "\t\t\t\t\ta = YR_UNDEFINED\n"
+                               "\tcount = YR_UNDEFINED\n";
+
+    arena_init(&a, 4096);
+    memset(&inst, 0, sizeof(inst));
+    inst.mod = &print_module;
+    inst.arena = &a;
+    CHECK(mod_instance_load(&inst));
+    node = mod_array_push_obj(&a, mod_obj_child(&a, inst.root, 1));
+    CHECK(mod_set_str(&a, node, N_LEAF, "n", 1));
+    leaf = mod_array_push_obj(&a, mod_obj_child(&a, node, N_KIDS));
+    CHECK(mod_set_int(leaf, 1, 2));
+    buf_init(&out, 1u << 20);
+    CHECK(mod_print(&inst, &out));
+    CHECK_INT(out.len, sizeof(want) - 1);
+    CHECK(out.data != NULL && memcmp(out.data, want, sizeof(want) - 1) == 0);
+    buf_fini(&out);
     arena_fini(&a);
 }
