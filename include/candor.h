@@ -278,7 +278,8 @@ enum candor_status candor_scanner_define_string(struct candor_scanner *s,
 
 enum candor_status candor_scanner_scan_mem(struct candor_scanner *s,
                                            const uint8_t *data, size_t len);
-/* Memory-maps path (or reads it in pieces when it cannot be mapped). */
+/* Reads path (a file up to 16 MiB into a buffer the scanner keeps, a larger
+ * one memory-mapped). */
 enum candor_status candor_scanner_scan_file(struct candor_scanner *s,
                                             const char *path);
 

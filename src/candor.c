@@ -352,7 +352,7 @@ const char *candor_rule_namespace(const struct candor_rule *r)
 
 unsigned candor_rule_flags(const struct candor_rule *r)
 {
-    return rule_of(r)->flags;
+    return rule_of(r)->flags & RS_RULE_PUBLIC_FLAGS;
 }
 
 size_t candor_rule_tag_count(const struct candor_rule *r)

@@ -694,6 +694,46 @@ static enum candor_status gen_metas_tags(struct cg *cg, struct tables *t,
     return CANDOR_OK;
 }
 
+/* True when evaluating e may call a module function (console.log prints). */
+static bool has_call(const struct ast_expr *e)
+{
+    if (e == NULL)
+        return false;
+    if (e->op == AST_CALL || has_call(e->a) || has_call(e->b) ||
+        has_call(e->quant))
+        return true;
+    for (uint32_t i = 0; i < e->n_list; i++)
+        if (has_call(e->list[i]))
+            return true;
+    return false;
+}
+
+/*
+ * True when e can only be true if one of the rule's strings has a match:
+ * `$a`, `$a at`, `$a in`, `any`/`all`/`N of` (N a constant of at least 1),
+ * and `and`/`or` of such. The scanner skips such a rule, false, on a file
+ * where none of its strings can match.
+ */
+static bool needs_match(const struct ast_expr *e)
+{
+    switch (e->op) {
+    case AST_STR_FOUND:
+    case AST_STR_AT:
+    case AST_STR_IN:
+        return e->ref >= 0;
+    case AST_OF_STRINGS:
+        return e->quant->op == AST_QUANT_ANY ||
+               e->quant->op == AST_QUANT_ALL ||
+               (e->quant->op == AST_INT && e->quant->ival >= 1);
+    case AST_AND:
+        return needs_match(e->a) || needs_match(e->b);
+    case AST_OR:
+        return needs_match(e->a) && needs_match(e->b);
+    default:
+        return false;
+    }
+}
+
 static enum candor_status gen_rule(struct cg *cg, struct tables *t,
                                    struct match_builder *mb,
                                    const struct ast_rule *r)
@@ -726,6 +766,8 @@ static enum candor_status gen_rule(struct cg *cg, struct tables *t,
     rc = gen_expr(cg, r->cond);
     emit(cg, OP_HALT, 0, 0);
     out = vec_at(&t->rules, ri); /* the vector may have moved */
+    if (needs_match(r->cond) && !has_call(r->cond))
+        out->flags |= RS_RULE_NEEDS_MATCH;
     out->code_start = cg->code_start;
     out->code_len = (uint32_t)cg->code.n - cg->code_start;
     out->n_slots = cg->n_slots;

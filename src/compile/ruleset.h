@@ -96,6 +96,12 @@ struct rs_rule {
     uint32_t file, line;          /* where it was defined */
 };
 
+/* rs_rule.flags: CANDOR_RULE_*, and this (never shown by the API): the
+ * condition is false unless one of the rule's strings matches, and has no
+ * effect but its value, so a file where none can match skips it. */
+#define RS_RULE_NEEDS_MATCH 0x100u
+#define RS_RULE_PUBLIC_FLAGS (CANDOR_RULE_PRIVATE | CANDOR_RULE_GLOBAL)
+
 /* rs_string.flags */
 #define RS_STRING_PRIVATE 0x1u
 /* A condition reads more than whether the string matched (#, @, !, at,

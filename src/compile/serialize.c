@@ -182,7 +182,7 @@ static bool rule_ok(const struct ruleset *rs, uint32_t ri)
     const struct rs_rule *r = &rs->rules[ri];
 
     if (!str_ok(rs, r->name) || !str_ok(rs, r->ns) || !str_ok(rs, r->file) ||
-        (r->flags & ~(CANDOR_RULE_PRIVATE | CANDOR_RULE_GLOBAL)) != 0 ||
+        (r->flags & ~(RS_RULE_PUBLIC_FLAGS | RS_RULE_NEEDS_MATCH)) != 0 ||
         !range_ok(r->first_tag, r->n_tags, rs->n_tags) ||
         !range_ok(r->first_meta, r->n_metas, rs->n_metas) ||
         !range_ok(r->first_string, r->n_strings, rs->n_strings) ||

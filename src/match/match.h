@@ -201,8 +201,13 @@ const struct match_list *match_scratch_list(struct match_scratch *s,
 /* True when asking for the string's list would run regex verification
  * (so conditions can look at cheaper strings first). */
 bool match_scratch_pending(const struct match_scratch *s, uint32_t string_id);
-/* Whether the string reached max_per_string, as far as it was verified. */
+/* False when the string surely has no match (no candidate is left to
+ * verify and none was confirmed); verifies nothing. */
+bool match_scratch_maybe(const struct match_scratch *s, uint32_t string_id);
+/* Whether the string reached max_per_string, as far as it was verified;
+ * any_overflow: whether any string of the scan did. */
 bool match_scratch_overflow(const struct match_scratch *s, uint32_t string_id);
+bool match_scratch_any_overflow(const struct match_scratch *s);
 /* CANDOR_OK, or what stopped the scan or a later verification. */
 enum candor_status match_scratch_status(const struct match_scratch *s);
 

@@ -77,6 +77,7 @@ struct match_scratch {
     uint64_t base;                /* data offset of the current piece */
     uint64_t accept_after;        /* hits ending at or before: seen */
     bool all_final;               /* every list is final (eager scan) */
+    bool any_overflow;            /* some list reached max_per_string */
     enum candor_status status;
     uint32_t ticks;
 };
@@ -245,6 +246,7 @@ static void add_match(struct match_scratch *s, uint32_t sid, uint64_t off,
     }
     if (l->n >= s->max_per_string) {
         l->overflow = true;
+        s->any_overflow = true;
         s->state[sid] |= ST_DONE;
         return;
     }
@@ -719,6 +721,7 @@ static void link_chain(struct match_scratch *s, const struct chain *c)
     if (overflow) {
         touch(s, c->string_id);
         s->lists[c->string_id].overflow = true;
+        s->any_overflow = true;
     }
 }
 
@@ -815,6 +818,7 @@ static void reset(struct match_scratch *s)
     s->status = CANDOR_OK;
     s->ticks = 0;
     s->all_final = false;
+    s->any_overflow = false;
     s->data = NULL;
     s->len = 0;
 }
@@ -865,6 +869,31 @@ bool match_scratch_pending(const struct match_scratch *s, uint32_t string_id)
         return false;
     return s->id_first[string_id + 1] > s->id_first[string_id] ||
            s->id_chain[string_id] != NO_CHAIN;
+}
+
+bool match_scratch_maybe(const struct match_scratch *s, uint32_t string_id)
+{
+    const uint32_t *f;
+
+    if (string_id >= s->db->n_strings)
+        return false;
+    if (s->lists[string_id].n > 0)
+        return true;
+    if (s->all_final || (s->state[string_id] & ST_FINAL))
+        return false;
+    if (s->id_chain[string_id] != NO_CHAIN)
+        return true;
+    f = s->id_forms + s->id_first[string_id];
+    for (uint32_t k = s->id_first[string_id + 1] - s->id_first[string_id];
+         k-- > 0;)
+        if (s->scan_all[f[k]] || s->form_last[f[k]] != 0)
+            return true;
+    return false;
+}
+
+bool match_scratch_any_overflow(const struct match_scratch *s)
+{
+    return s->any_overflow;
 }
 
 bool match_scratch_overflow(const struct match_scratch *s, uint32_t string_id)

@@ -111,6 +111,7 @@ void scanner_free(struct candor_scanner *s)
     mem_free(s->externals);
     mem_free(s->results);
     mem_free(s->cb_matches);
+    mem_free(s->file_buf);
     mem_free(s);
 }
 
@@ -166,6 +167,18 @@ static void apply_globals(struct candor_scanner *s)
     }
 }
 
+/* False when the rule needs a match and none of its strings can have one. */
+static bool may_be_true(const struct candor_scanner *s,
+                        const struct rs_rule *r)
+{
+    if (!(r->flags & RS_RULE_NEEDS_MATCH))
+        return true;
+    for (uint32_t k = 0; k < r->n_strings; k++)
+        if (match_scratch_maybe(s->scratch, r->first_string + k))
+            return true;
+    return false;
+}
+
 static enum candor_status evaluate(struct candor_scanner *s, uint64_t dl)
 {
     struct vm_env env;
@@ -182,6 +195,10 @@ static enum candor_status evaluate(struct candor_scanner *s, uint64_t dl)
     env.mods = s->mods;
     env.n_mods = s->n_mods;
     for (uint32_t i = 0; i < s->rs->n_rules; i++) {
+        if (!may_be_true(s, &s->rs->rules[i])) {
+            s->results[i] = 0;
+            continue;
+        }
         rc = vm_run(&s->vm, &env, i, &res);
         if (rc != CANDOR_OK)
             return rc;
@@ -233,7 +250,7 @@ static enum candor_status report(struct candor_scanner *s)
         if (rc != CANDOR_OK)
             return rc;
     }
-    for (uint32_t i = 0; i < rs->n_strings; i++) {
+    for (uint32_t i = 0; i < rs->n_strings && match_scratch_any_overflow(s->scratch); i++) {
         if (match_scratch_overflow(s->scratch, i) &&
             notify(s, CANDOR_EVENT_TOO_MANY_MATCHES,
                    &rs->h_rules[rs->strings[i].rule], &rs->h_strings[i]))
@@ -313,6 +330,40 @@ enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
     return rc;
 }
 
+/*
+ * Reads the first size bytes of fd into the scanner's buffer (a file that
+ * shrank meanwhile gives fewer). Small files are read rather than mapped:
+ * unmapping costs a TLB shootdown across the CPUs, more than the copy.
+ */
+static enum candor_status read_small(struct candor_scanner *s, int fd,
+                                     size_t size, size_t *len)
+{
+    size_t got = 0;
+
+    if (size > s->file_cap) {
+        /* the exact size (rounded up): the buffer counts in peak memory */
+        size_t cap = (size + 0xffff) & ~(size_t)0xffff;
+        mem_free(s->file_buf);
+        s->file_cap = 0;
+        s->file_buf = mem_alloc(cap);
+        if (s->file_buf == NULL)
+            return CANDOR_ERROR_NOMEM;
+        s->file_cap = cap;
+    }
+    while (got < size) {
+        ssize_t n = read(fd, s->file_buf + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return CANDOR_ERROR_IO;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    *len = got;
+    return CANDOR_OK;
+}
+
 enum candor_status scanner_scan_file(struct candor_scanner *s,
                                      const char *path)
 {
@@ -320,6 +371,7 @@ enum candor_status scanner_scan_file(struct candor_scanner *s,
     struct stat st;
     enum candor_status rc;
     void *map;
+    size_t len;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
     if (fd < 0)
@@ -331,6 +383,13 @@ enum candor_status scanner_scan_file(struct candor_scanner *s,
     if (st.st_size == 0) {
         close(fd);
         return scanner_scan(s, empty, 0);
+    }
+    if ((uint64_t)st.st_size <= SCAN_READ_MAX) {
+        rc = read_small(s, fd, (size_t)st.st_size, &len);
+        close(fd);
+        if (rc != CANDOR_OK)
+            return rc;
+        return scanner_scan(s, len > 0 ? s->file_buf : empty, len);
     }
     map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);

@@ -42,7 +42,12 @@ struct candor_scanner {
     void *console_ctx;
     candor_text_fn module_data;
     void *module_data_ctx;
+    uint8_t *file_buf;           /* the last small file read */
+    size_t file_cap;
 };
+
+/* Files up to this size are read into file_buf; larger ones are mapped. */
+#define SCAN_READ_MAX ((size_t)16 << 20)
 
 enum candor_status scanner_new(const struct ruleset *rs,
                                struct candor_scanner **out);

@@ -205,6 +205,7 @@ printf 'nothing to see\n' >plain.txt
     head -c 65 /dev/zero | tr '\0' b
 } >bytes.bin
 head -c 1100000 /dev/zero | tr '\0' a >many.txt
+{ head -c 17000000 /dev/zero; printf needle; } >huge.bin
 head -c 200000 /dev/zero | tr '\0' a >slow.txt
 printf 'a=b' >module.data
 mkdir -p slowdir
@@ -369,6 +370,7 @@ scan "timeout, count" oer -w -c -a 1 slow.yar slow.txt
 scan "too many matches" orw many.yar many.txt
 scan "too many matches, -w" oer -w many.yar many.txt
 scan "too many matches, count" orw -c many.yar many.txt
+scan "a file above the read size is mapped" oer -s big.yar huge.bin
 scan "too many matches, any of them, -s -c" orw -s -c many_any.yar many.txt
 scan "too many matches, any of them, -L -c" orw -L -c many_any.yar many.txt
 
