@@ -33,23 +33,25 @@ struct candor_rules {
 
 /* ---- Compiler --------------------------------------------------------- */
 
-/* yara warns about strings that may slow scanning as it parses them; the
- * verdict comes from building the string's patterns (compile/strings.c). */
+/* yara warns about strings that may slow scanning as it parses them. The
+ * verdict (compile/strings.c) judges atoms only; yara warns only about a
+ * string it accepts, so a slow one (rare) is also built once here to see
+ * that it compiles. */
 static void check_string(void *ctx, struct diag_sink *diag, const char *file,
                          const char *rule, const struct ast_string *s)
 {
     struct match_builder *b;
-    struct strings_result res = {false};
+    enum candor_status rc;
     char err[256];
 
     (void)ctx;
-    if (match_builder_new(1, &b) != CANDOR_OK)
+    if (!strings_slow(s) || match_builder_new(1, &b) != CANDOR_OK)
         return;
-    if (strings_add(b, 0, s, &res, err, sizeof(err)) == CANDOR_OK &&
-        res.slow)
+    rc = strings_add(b, 0, s, NULL, err, sizeof(err));
+    match_builder_free(b);
+    if (rc == CANDOR_OK)
         diag_report(diag, CANDOR_DIAG_WARNING, file, s->line, rule,
                     "string \"%s\" may slow down scanning", s->id);
-    match_builder_free(b);
 }
 
 enum candor_status candor_compiler_new(struct candor_compiler **out)

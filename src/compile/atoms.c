@@ -198,6 +198,8 @@ struct best {
 struct walker {
     bool hex;
     bool wide;
+    bool yara; /* compute yara's quality */
+    bool runs; /* compute our runs */
     uint64_t max_before;
     struct atoms *out;
 };
@@ -251,13 +253,15 @@ static int rank(const uint8_t *bytes, uint32_t len)
 /* Ends the segment: yara's quality of it, and its best fixed run. */
 static void close_seg(struct walker *w, struct seg *s, struct best *best)
 {
-    int yq = w->wide ? atoms_wide_quality(s->b, s->m, s->n, -1)
-                     : atoms_best_quality(s->b, s->m, s->n, NULL);
     uint32_t i = 0;
 
-    if (yq > best->yq)
-        best->yq = yq;
-    while (i < s->n) {
+    if (w->yara && s->n > 0) {
+        int yq = w->wide ? atoms_wide_quality(s->b, s->m, s->n, -1)
+                         : atoms_best_quality(s->b, s->m, s->n, NULL);
+        if (yq > best->yq)
+            best->yq = yq;
+    }
+    while (w->runs && i < s->n) {
         uint32_t j = i, start, len, id;
         uint64_t bmax;
         int r;
@@ -543,15 +547,25 @@ static int chained_quality(struct walker *w, const struct re_node *root)
     return q;
 }
 
-bool atoms_from_tree(const struct re_node *root, bool hex, bool wide,
+bool atoms_from_tree(const struct re_node *root, unsigned flags,
                      uint64_t max_before, struct atoms *out)
 {
-    struct walker w = {hex, wide, max_before, out};
-    struct best b;
+    struct walker w = {(flags & ATOMS_HEX) != 0, (flags & ATOMS_WIDE) != 0,
+                       (flags & ATOMS_YARA) != 0, (flags & ATOMS_RUNS) != 0,
+                       max_before, out};
+    struct best b = {ATOMS_NONE, ATOMS_NONE, 0, 0};
 
     memset(out, 0, sizeof(*out));
-    walk(&w, root, 0, 0, 0, &b);
-    out->yara_quality = hex ? chained_quality(&w, root) : b.yq;
+    /* yara judges a hex string's pieces apart (it chains them). */
+    w.yara = (flags & ATOMS_YARA) && !w.hex;
+    if (w.yara || w.runs)
+        walk(&w, root, 0, 0, 0, &b);
+    out->yara_quality = b.yq;
+    if ((flags & ATOMS_YARA) && w.hex) {
+        w.yara = true;
+        w.runs = false;
+        out->yara_quality = chained_quality(&w, root);
+    }
     if (out->nomem)
         return false;
     out->quality = b.mq == ATOMS_NONE ? ATOMS_NONE : b.mq / 64;

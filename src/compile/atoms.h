@@ -65,13 +65,19 @@ struct atoms {
     bool nomem;
 };
 
+/* What atoms_from_tree computes and how it reads the tree. */
+#define ATOMS_HEX 0x01u   /* nibble classes count as yara's masked bytes,
+                             hex jumps of one byte as wildcards */
+#define ATOMS_WIDE 0x02u  /* yara's quality of the wide form */
+#define ATOMS_YARA 0x04u  /* fill yara_quality (else ATOMS_NONE) */
+#define ATOMS_RUNS 0x08u  /* fill quality and runs (else none) */
+
 /*
- * Walks a tree (hex: nibble classes count as yara's masked bytes, hex
- * jumps of one byte as wildcards; wide: yara's quality of the wide form).
- * Returns false only when out of memory. Runs whose start is not within
- * max_before bytes of the match start are not chosen.
+ * Walks a tree as flags say. Returns false only when out of memory. Runs
+ * whose start is not within max_before bytes of the match start are not
+ * chosen.
  */
-bool atoms_from_tree(const struct re_node *root, bool hex, bool wide,
+bool atoms_from_tree(const struct re_node *root, unsigned flags,
                      uint64_t max_before, struct atoms *out);
 void atoms_fini(struct atoms *a);
 

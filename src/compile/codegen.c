@@ -638,7 +638,6 @@ static enum candor_status gen_strings(struct cg *cg, struct tables *t,
     for (uint32_t i = 0; i < r->n_strings; i++) {
         const struct ast_string *s = &r->strings[i];
         struct rs_string *rs = vec_push(&t->strings);
-        struct strings_result res = {false};
         enum candor_status src;
 
         if (rs == NULL)
@@ -648,7 +647,8 @@ static enum candor_status gen_strings(struct cg *cg, struct tables *t,
         rs->kind = kinds[s->kind];
         rs->flags = (s->mods & MOD_PRIVATE) ? RS_STRING_PRIVATE : 0;
         err[0] = '\0';
-        src = strings_add(mb, (uint32_t)(t->strings.n - 1), s, &res, err,
+        /* Its slow-scanning warning came while parsing (candor.c). */
+        src = strings_add(mb, (uint32_t)(t->strings.n - 1), s, NULL, err,
                           sizeof(err));
         if (src == CANDOR_ERROR_NOMEM)
             return src;
@@ -656,7 +656,7 @@ static enum candor_status gen_strings(struct cg *cg, struct tables *t,
             diag_report(cg->diag, CANDOR_DIAG_ERROR, r->file, s->line,
                         r->name, "%s", err);
             rc = CANDOR_ERROR_SYNTAX;
-        } /* res.slow was reported while parsing (candor.c) */
+        }
     }
     return rc;
 }

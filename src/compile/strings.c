@@ -115,7 +115,7 @@ static int text_quality(const struct ast_string *s, bool ascii, bool wide)
 
 static enum candor_status add_plain(struct match_builder *b, uint32_t sid,
                                     const struct ast_string *s, bool ascii,
-                                    bool wide, struct strings_result *res)
+                                    bool wide)
 {
     unsigned base = (s->mods & MOD_NOCASE) ? MATCH_NOCASE : 0;
     unsigned kmin = 0, kmax = 0;
@@ -134,7 +134,6 @@ static enum candor_status add_plain(struct match_builder *b, uint32_t sid,
         kmin = s->xor_min;
         kmax = s->xor_max;
     }
-    res->slow = text_quality(s, ascii, wide) < ATOMS_WARN_BELOW;
     for (int e = 0; e < 2 && rc == CANDOR_OK; e++) {
         const uint8_t *p = e == 0 ? s->text : w;
         size_t len = e == 0 ? s->text_len : 2 * s->text_len;
@@ -175,9 +174,46 @@ static void base64_form(const uint8_t *p, size_t len, unsigned shift,
     *n = k;
 }
 
+/*
+ * yara's quality of a base64 string: the worst of its encodings (an empty
+ * one counts as no atom). ATOMS_NONE + 1 when out of memory.
+ */
+static int base64_quality(const struct ast_string *s, bool ascii, bool wide)
+{
+    const char *alphabet = s->base64_alphabet ? s->base64_alphabet : b64_std;
+    size_t cap = (2 * s->text_len + 3) * 4 / 3 + 8;
+    uint8_t *enc = mem_alloc(cap), *plain = NULL;
+    int q = ATOMS_NONE + 1;
+    bool first = true;
+
+    for (int e = 0; e < 2 && enc != NULL; e++) {
+        size_t len = e == 0 ? s->text_len : 2 * s->text_len;
+        if ((e == 0 && !ascii) || (e == 1 && !wide))
+            continue;
+        plain = e == 0 ? mem_memdup(s->text, len) : widen(s->text, s->text_len);
+        for (unsigned shift = 0; shift < 3 && plain != NULL; shift++) {
+            size_t n;
+            int fq = ATOMS_NONE;
+            base64_form(plain, len, shift, alphabet, enc, &n);
+            if (n > 0 && (s->mods & MOD_BASE64))
+                fq = atoms_best_quality(enc, NULL, n, NULL);
+            if (n > 0 && (s->mods & MOD_BASE64WIDE)) {
+                int fw = atoms_wide_quality(enc, NULL, n, -1);
+                fq = (s->mods & MOD_BASE64) && fq < fw ? fq : fw;
+            }
+            if (first || fq < q)
+                q = fq;
+            first = false;
+        }
+        mem_free(plain);
+    }
+    mem_free(enc);
+    return q;
+}
+
 static enum candor_status add_base64(struct match_builder *b, uint32_t sid,
                                      const struct ast_string *s, bool ascii,
-                                     bool wide, struct strings_result *res)
+                                     bool wide)
 {
     const char *alphabet = s->base64_alphabet ? s->base64_alphabet : b64_std;
     size_t cap = (2 * s->text_len + 3) * 4 / 3 + 8;
@@ -185,8 +221,6 @@ static enum candor_status add_base64(struct match_builder *b, uint32_t sid,
     size_t lens[12];
     unsigned n_forms = 0;
     enum candor_status rc = CANDOR_OK;
-    int q = ATOMS_NONE + 1;
-    bool first = true;
 
     if (enc == NULL)
         return CANDOR_ERROR_NOMEM;
@@ -202,18 +236,7 @@ static enum candor_status add_base64(struct match_builder *b, uint32_t sid,
         }
         for (unsigned shift = 0; shift < 3 && rc == CANDOR_OK; shift++) {
             size_t n;
-            int fq;
             base64_form(plain, len, shift, alphabet, enc, &n);
-            fq = ATOMS_NONE;
-            if (n > 0 && (s->mods & MOD_BASE64))
-                fq = atoms_best_quality(enc, NULL, n, NULL);
-            if (n > 0 && (s->mods & MOD_BASE64WIDE)) {
-                int fw = atoms_wide_quality(enc, NULL, n, -1);
-                fq = (s->mods & MOD_BASE64) && fq < fw ? fq : fw;
-            }
-            if (first || fq < q)
-                q = fq;
-            first = false;
             for (int wide_out = 0; wide_out < 2 && n > 0; wide_out++) {
                 uint8_t *f;
                 size_t flen = wide_out ? 2 * n : n;
@@ -244,13 +267,11 @@ static enum candor_status add_base64(struct match_builder *b, uint32_t sid,
     for (unsigned i = 0; i < n_forms; i++)
         mem_free(forms[i]);
     mem_free(enc);
-    res->slow = q < ATOMS_WARN_BELOW;
     return rc;
 }
 
 static enum candor_status add_text(struct match_builder *b, uint32_t sid,
-                                   const struct ast_string *s,
-                                   struct strings_result *res, char *err,
+                                   const struct ast_string *s, char *err,
                                    size_t err_len)
 {
     bool wide = (s->mods & MOD_WIDE) != 0;
@@ -264,8 +285,8 @@ static enum candor_status add_text(struct match_builder *b, uint32_t sid,
     if (s->text_len > UINT32_MAX / 4)
         return fail(CANDOR_ERROR_LIMIT, err, err_len, "string is too long");
     if (s->mods & (MOD_BASE64 | MOD_BASE64WIDE))
-        return add_base64(b, sid, s, ascii, wide, res);
-    return add_plain(b, sid, s, ascii, wide, res);
+        return add_base64(b, sid, s, ascii, wide);
+    return add_plain(b, sid, s, ascii, wide);
 }
 
 /* ---- PCRE2 text ---------------------------------------------------------- */
@@ -609,21 +630,20 @@ static enum candor_status add_hex_piece(struct match_builder *b, uint32_t sid,
     uint32_t len = 0, off = 0, n = 0;
     enum candor_status rc;
 
-    if (bytes == NULL || mask == NULL ||
-        !atoms_from_tree(re, true, false, MATCH_MAX_BEFORE, &at)) {
-        mem_free(bytes);
-        mem_free(mask);
-        if (bytes != NULL && mask != NULL)
-            atoms_fini(&at);
-        return CANDOR_ERROR_NOMEM;
-    }
-    if (flatten_fixed(re, bytes, mask, &len, 0) && len > 0 &&
-        masked_atom(bytes, mask, len, &off, &n) >= ATOMS_MIN_USEFUL)
+    if (bytes == NULL || mask == NULL) {
+        rc = CANDOR_ERROR_NOMEM;
+    } else if (flatten_fixed(re, bytes, mask, &len, 0) && len > 0 &&
+               masked_atom(bytes, mask, len, &off, &n) >= ATOMS_MIN_USEFUL) {
         rc = match_builder_add_masked(b, sid, bytes, mask, len, 0, off, n);
-    else
+    } else if (!atoms_from_tree(re, ATOMS_HEX | ATOMS_RUNS, MATCH_MAX_BEFORE,
+                                &at)) {
+        atoms_fini(&at);
+        rc = CANDOR_ERROR_NOMEM;
+    } else {
         rc = add_regex_form(b, sid, re, &at, false, false, MATCH_HEX, err,
                             err_len);
-    atoms_fini(&at);
+        atoms_fini(&at);
+    }
     mem_free(bytes);
     mem_free(mask);
     return rc;
@@ -693,19 +713,11 @@ static enum candor_status add_hex_chain(struct match_builder *b,
 }
 
 static enum candor_status add_hex(struct match_builder *b, uint32_t sid,
-                                  const struct re_node *re,
-                                  struct strings_result *res, char *err,
+                                  const struct re_node *re, char *err,
                                   size_t err_len)
 {
-    struct atoms at;
     bool chained = false;
 
-    if (!atoms_from_tree(re, true, false, MATCH_MAX_BEFORE, &at)) {
-        atoms_fini(&at);
-        return CANDOR_ERROR_NOMEM;
-    }
-    res->slow = at.yara_quality < ATOMS_WARN_BELOW;
-    atoms_fini(&at);
     for (uint32_t i = 0; re->kind == RE_CONCAT && i < re->n_kids; i++)
         chained |= long_jump(re->kids[i]);
     if (chained)
@@ -729,8 +741,7 @@ static unsigned greediness(const struct re_node *n, unsigned depth)
 
 static enum candor_status add_regex(struct match_builder *b, uint32_t sid,
                                     const struct ast_string *s,
-                                    const struct re_node *re,
-                                    struct strings_result *res, char *err,
+                                    const struct re_node *re, char *err,
                                     size_t err_len)
 {
     bool wide = (s->mods & MOD_WIDE) != 0;
@@ -747,21 +758,9 @@ static enum candor_status add_regex(struct match_builder *b, uint32_t sid,
         return fail(CANDOR_ERROR_SYNTAX, err, err_len,
                     "greedy and ungreedy quantifiers can't be mixed in a "
                     "regular expression");
-    if (!atoms_from_tree(re, false, false, ATOMS_INF, &at)) {
+    if (!atoms_from_tree(re, ATOMS_RUNS, ATOMS_INF, &at)) {
         atoms_fini(&at);
         return CANDOR_ERROR_NOMEM;
-    }
-    res->slow = ascii && at.yara_quality < ATOMS_WARN_BELOW;
-    if (wide) {
-        struct atoms aw;
-        bool ok = atoms_from_tree(re, false, true, ATOMS_INF, &aw);
-        if (ok && aw.yara_quality < ATOMS_WARN_BELOW)
-            res->slow = true;
-        atoms_fini(&aw);
-        if (!ok) {
-            atoms_fini(&at);
-            return CANDOR_ERROR_NOMEM;
-        }
     }
     if (ascii)
         rc = add_regex_form(b, sid, re, &at, false, fullword, flags, err,
@@ -773,35 +772,104 @@ static enum candor_status add_regex(struct match_builder *b, uint32_t sid,
     return rc;
 }
 
+/* yara's verdict on a tree: its chosen atoms score under ATOMS_WARN_BELOW
+ * (for a regex: in its ascii or its wide form). False when out of memory. */
+static bool tree_slow(const struct ast_string *s, const struct re_node *re)
+{
+    bool wide = (s->mods & MOD_WIDE) != 0;
+    bool ascii = (s->mods & MOD_ASCII) || !wide;
+    bool slow = false;
+    struct atoms at = {0};
+
+    if (s->kind == AST_STRING_HEX) {
+        if (atoms_from_tree(re, ATOMS_HEX | ATOMS_YARA, MATCH_MAX_BEFORE, &at))
+            slow = at.yara_quality < ATOMS_WARN_BELOW;
+        atoms_fini(&at);
+        return slow;
+    }
+    if (greediness(re, 0) == 3u)
+        return false; /* an error, not a warning */
+    if (ascii && atoms_from_tree(re, ATOMS_YARA, ATOMS_INF, &at))
+        slow = at.yara_quality < ATOMS_WARN_BELOW;
+    atoms_fini(&at);
+    if (wide && !slow &&
+        atoms_from_tree(re, ATOMS_YARA | ATOMS_WIDE, ATOMS_INF, &at))
+        slow = at.yara_quality < ATOMS_WARN_BELOW;
+    atoms_fini(&at);
+    return slow;
+}
+
+static bool text_slow(const struct ast_string *s)
+{
+    bool wide = (s->mods & MOD_WIDE) != 0;
+    bool ascii = (s->mods & MOD_ASCII) || !wide;
+
+    if (s->text_len == 0 || s->text_len > UINT32_MAX / 4)
+        return false;
+    if (s->mods & (MOD_BASE64 | MOD_BASE64WIDE))
+        return base64_quality(s, ascii, wide) < ATOMS_WARN_BELOW;
+    return text_quality(s, ascii, wide) < ATOMS_WARN_BELOW;
+}
+
+/* s->re, or s parsed into a (NULL when it does not parse). */
+static const struct re_node *tree_of(const struct ast_string *s,
+                                     struct arena *a, char *err,
+                                     size_t err_len)
+{
+    struct re_node *parsed = NULL;
+    bool ok;
+
+    if (s->re != NULL)
+        return s->re;
+    ok = s->kind == AST_STRING_HEX
+             ? re_parse_hex(a, s->text, s->text_len, &parsed, err, err_len)
+             : re_parse_regex(a, s->text, s->text_len, s->re_flags, &parsed,
+                              err, err_len);
+    return ok ? parsed : NULL;
+}
+
+bool strings_slow(const struct ast_string *s)
+{
+    const struct re_node *re;
+    struct arena a;
+    char err[8];
+    bool slow;
+
+    if (s->kind == AST_STRING_TEXT)
+        return text_slow(s);
+    arena_init(&a, 4096);
+    re = tree_of(s, &a, err, sizeof(err));
+    slow = re != NULL && tree_slow(s, re);
+    arena_fini(&a);
+    return slow;
+}
+
 enum candor_status strings_add(struct match_builder *b, uint32_t string_id,
                                const struct ast_string *s,
                                struct strings_result *res, char *err,
                                size_t err_len)
 {
-    const struct re_node *re = s->re;
+    const struct re_node *re;
     struct arena a;
     enum candor_status rc;
-    bool ok = true;
 
-    res->slow = false;
-    if (s->kind == AST_STRING_TEXT)
-        return add_text(b, string_id, s, res, err, err_len);
-    arena_init(&a, 4096);
-    if (re == NULL) {
-        struct re_node *parsed = NULL;
-        ok = s->kind == AST_STRING_HEX
-                 ? re_parse_hex(&a, s->text, s->text_len, &parsed, err,
-                                err_len)
-                 : re_parse_regex(&a, s->text, s->text_len, s->re_flags,
-                                  &parsed, err, err_len);
-        re = parsed;
+    if (res != NULL)
+        res->slow = false;
+    if (s->kind == AST_STRING_TEXT) {
+        if (res != NULL)
+            res->slow = text_slow(s);
+        return add_text(b, string_id, s, err, err_len);
     }
-    if (!ok)
+    arena_init(&a, 4096);
+    re = tree_of(s, &a, err, err_len);
+    if (re == NULL)
         rc = CANDOR_ERROR_SYNTAX;
     else if (s->kind == AST_STRING_HEX)
-        rc = add_hex(b, string_id, re, res, err, err_len);
+        rc = add_hex(b, string_id, re, err, err_len);
     else
-        rc = add_regex(b, string_id, s, re, res, err, err_len);
+        rc = add_regex(b, string_id, s, re, err, err_len);
+    if (re != NULL && res != NULL)
+        res->slow = tree_slow(s, re);
     arena_fini(&a);
     return rc;
 }

@@ -25,14 +25,23 @@ struct strings_result {
 };
 
 /*
- * Adds the patterns of string s under string_id. On a string that cannot
- * be compiled (an error yara reports at compile time, e.g. a regex feature
- * PCRE2 rejects) it returns CANDOR_ERROR_SYNTAX with the message in err.
+ * Adds the patterns of string s under string_id, and when res is not NULL
+ * fills it. On a string that cannot be compiled (an error yara reports at
+ * compile time, e.g. a regex feature PCRE2 rejects) it returns
+ * CANDOR_ERROR_SYNTAX with the message in err.
  */
 enum candor_status strings_add(struct match_builder *b, uint32_t string_id,
                                const struct ast_string *s,
                                struct strings_result *res, char *err,
                                size_t err_len);
+
+/*
+ * res.slow alone, without building anything (atoms are judged, nothing is
+ * compiled): cheap enough to ask for every string as it is parsed. A
+ * string that does not parse is not slow; one that parses may still fail
+ * in strings_add.
+ */
+bool strings_slow(const struct ast_string *s);
 
 /*
  * The PCRE2 text of a regex tree for the `matches` operator (no wide form,
