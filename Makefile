@@ -49,7 +49,7 @@ LIB      := $(BUILD)/libcandor.a
 CANDOR   := $(BUILD)/candor
 UNIT     := $(BUILD)/unit-tests
 
-.PHONY: demo diff all check test-unit fuzz fuzz-replay bench bench-quick conformance \
+.PHONY: demo diff modules-diff all check test-unit fuzz fuzz-replay bench bench-quick conformance \
         format clean help setup
 
 all: $(CANDOR)
@@ -79,6 +79,14 @@ check: $(CANDOR) $(UNIT) fuzz-build-replay
 # still shows differences; see the closing notes of issue 3).
 diff: $(CANDOR)
 	python3 tests/diff/difftest.py --candor $(CANDOR)
+
+# The -D differential of the elf module over the bench corpus's ELF files
+# (make check runs it on crafted and system files only).
+BENCH_WORK ?= bench/work
+modules-diff: $(CANDOR)
+	python3 tests/modules/dump_diff.py --candor $(CANDOR) --module elf \
+	    --list $(BENCH_WORK)/corpus/full.types --type elf \
+	    --root $(BENCH_WORK)/corpus/full
 
 test-unit: $(UNIT)
 	$(UNIT)
@@ -123,6 +131,7 @@ help:
 	@echo "make fuzz       build the libFuzzer targets (clang)"
 	@echo "make bench      candor against yara on the bench corpus (bench-quick: <5 min)"
 	@echo "make conformance  every module-free public rule file, candor vs yara"
+	@echo "make modules-diff  yara -D against candor on the bench corpus (BENCH_WORK=...)"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 

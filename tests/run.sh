@@ -8,6 +8,8 @@
 #   unit      the C unit tests (tests/unit, tests/harness.c)
 #   cases     data-driven case files (tests/cases), checked against yara too
 #   cli       the command, side by side with yara (tests/cli)
+#   modules   format modules against yara: -D and conditions on crafted and
+#             system files (tests/modules; the bench corpus: make modules-diff)
 #   diff      seeded random rules and inputs, candor against yara (tests/diff);
 #             not in the default set until it is clean: `make diff` runs it
 #   fuzz      every fuzz corpus replayed (tests/fuzz/corpus)
@@ -17,7 +19,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
-SUITES=${SUITES:-layers unit cases cli fuzz san}
+SUITES=${SUITES:-layers unit cases cli modules fuzz san}
 total_pass=0
 total_fail=0
 log_dir=tests/work/logs
@@ -71,6 +73,7 @@ for suite in $SUITES; do
         if [ -f tests/cli/run.sh ]; then
             run_suite cli env CANDOR="$BUILD/candor" bash tests/cli/run.sh
         fi ;;
+    modules) run_suite modules bash tests/modules/run.sh "$BUILD/candor" ;;
     diff)
         if [ -f tests/diff/difftest.py ]; then
             run_suite diff python3 tests/diff/difftest.py --candor "$BUILD/candor"
@@ -85,6 +88,7 @@ for suite in $SUITES; do
             run_suite san-unit build-san/unit-tests
             run_suite san-cases python3 tests/cases/run.py --candor build-san/candor --no-reference
             run_suite san-cli env CANDOR=build-san/candor bash tests/cli/run.sh
+            run_suite san-modules bash tests/modules/run.sh build-san/candor
             run_suite san-fuzz replay_corpora build-san
         else
             tail -n 30 "$log_dir/san-build.log"

@@ -8,7 +8,8 @@
 #include "modules/modules.h"
 
 static const struct module *const registry[] = {
-    &module_console, &module_cuckoo, &module_hash, &module_magic, &module_math, &module_string, &module_time,
+    &module_console, &module_cuckoo, &module_elf,    &module_hash,
+    &module_magic,   &module_math,   &module_string, &module_time,
 };
 
 size_t module_count(void)

@@ -16,6 +16,7 @@
 
 #include "base/bytes.h"
 #include "base/mem.h"
+#include "modules/elf.h"
 
 enum loop_kind {
     LOOP_KIND_RANGE,
@@ -863,6 +864,18 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The deprecated `entrypoint` keyword: the entry point of the executable
+ * formats yara 4.2.3 reads for it (ELF here), undefined for other data. */
+static void entrypoint(struct run *r)
+{
+    int64_t off;
+
+    if (elf_entrypoint(r->env->data, r->env->size, &off))
+        push_int(r, off);
+    else
+        push_undef(r);
+}
+
 static void load_value(struct run *r, const struct vm_insn *in)
 {
     const struct ruleset *rs = r->env->rs;
@@ -881,7 +894,8 @@ static void load_value(struct run *r, const struct vm_insn *in)
     case OP_FILESIZE: push_int(r, (int64_t)r->env->size); return;
     case OP_EXT: push(r, r->env->externals[in->arg]); return;
     case OP_RULE: push_int(r, r->env->rule_results[in->arg]); return;
-    default: push_undef(r); return; /* ENTRYPOINT: modules, issue 4 */
+    case OP_ENTRYPOINT: entrypoint(r); return;
+    default: push_undef(r); return;
     }
 }
 
