@@ -8,6 +8,7 @@ PACKAGES=(
     make gcc clang pkg-config
     libvectorscan-dev libpcre2-dev libssl-dev zlib1g-dev
     libmagic-dev libjansson-dev
+    lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time
     libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for clang
 )

@@ -8,8 +8,9 @@
 #include "modules/modules.h"
 
 static const struct module *const registry[] = {
-    &module_console, &module_cuckoo, &module_elf,    &module_hash,
-    &module_magic,   &module_math,   &module_string, &module_time,
+    &module_console, &module_cuckoo, &module_elf,   &module_hash,
+    &module_macho,   &module_magic,  &module_math,  &module_string,
+    &module_time,
 };
 
 size_t module_count(void)
@@ -265,6 +266,14 @@ bool mod_array_push(struct arena *a, struct mod_obj *arr, struct mod_val v)
     if (v.type == MV_STR && !str_val(a, v.u.s, v.len, &v))
         return false;
     arr->v[arr->n++] = v;
+    return true;
+}
+
+bool mod_array_hole(struct arena *a, struct mod_obj *arr)
+{
+    if (arr == NULL || arr->kind != MT_ARRAY || !grow(a, arr))
+        return false;
+    memset(&arr->v[arr->n++], 0, sizeof(struct mod_val));
     return true;
 }
 

@@ -195,6 +195,9 @@ bool mod_set_str(struct arena *a, struct mod_obj *o, uint32_t member,
  * structures, returned; for scalars the element is set from v). */
 struct mod_obj *mod_array_push_obj(struct arena *a, struct mod_obj *arr);
 bool mod_array_push(struct arena *a, struct mod_obj *arr, struct mod_val v);
+/* Appends an element that stays undefined (a hole: reads give undefined,
+ * -D leaves it out), so later elements keep their indices. */
+bool mod_array_hole(struct arena *a, struct mod_obj *arr);
 /* Sets a DICT element; a repeated key keeps its first value, as yara's
  * dictionaries do. */
 struct mod_obj *mod_dict_put_obj(struct arena *a, struct mod_obj *dict,

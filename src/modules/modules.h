@@ -11,6 +11,7 @@ extern const struct module module_cuckoo;
 extern const struct module module_elf;
 extern const struct module module_hash;
 extern const struct module module_magic;
+extern const struct module module_macho;
 extern const struct module module_math;
 extern const struct module module_string;
 extern const struct module module_time;

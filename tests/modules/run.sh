@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The format modules against yara 4.2.3, fast enough for `make check`:
 # the -D differential and tests/modules/*.yar conditions on crafted files
-# (tests/modules/mkelf.py) and on files every Debian 12 has. The whole
+# (tests/modules/mkelf.py) and on files every Debian 12 has, and each
+# tests/modules/check_*.py (macho: files built with clang, lld, lipo). The whole
 # bench corpus is `make modules-diff`.
 #   tests/modules/run.sh CANDOR
 # Ends with `N passed, N failed`.
@@ -30,5 +31,17 @@ run_diff() {
 }
 run_diff --module elf "$work/elf" "${system[@]}"
 run_diff --rules tests/modules/elf.yar "$work/elf" "${system[@]}"
+# check_*.py: a module's own check, building its sample files itself
+for check in tests/modules/check_*.py; do
+    out=$(python3 "$check" --candor "$CANDOR")
+    line=$(tail -n 1 <<<"$out")
+    grep -v -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | head -n 60
+    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        pass=$((pass + BASH_REMATCH[1]))
+        fail=$((fail + BASH_REMATCH[2]))
+    else
+        fail=$((fail + 1))
+    fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
