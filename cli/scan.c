@@ -106,13 +106,14 @@ static int on_rule(struct worker *w, bool matching,
         format_rule(&w->buf, o, w->scanner, rule, w->path);
         stream(w);
     }
-    if (!matching)
-        return 0;
-    w->n_matching++;
-    w->n_limit++;
-    /* -l counts matching rules, shown or not, over all files, and ends the
-       file's scan (so with -n the rules after the limit are not reported
-       either, and each later file stops after its first matching rule). */
+    if (matching) {
+        w->n_matching++;
+        w->n_limit++;
+    }
+    /* -l counts matching rules, shown or not, over all files; as in yara,
+       every rule reported once the limit is reached ends the file's scan,
+       matching or not (so each later file shows at most its first rule,
+       and only if that one is shown). */
     return o->max_rules != 0 && w->n_limit >= o->max_rules;
 }
 
@@ -192,7 +193,7 @@ static enum candor_status worker_init(struct worker *w, struct scan_env *env)
     }
     if (o->fast)
         flags |= CANDOR_SCAN_FAST;
-    if (o->negate)
+    if (o->negate || o->max_rules != 0)
         flags |= CANDOR_SCAN_REPORT_NOT_MATCHING;
     if (!o->print_strings && !o->print_lengths)
         flags |= CANDOR_SCAN_RULES_ONLY;

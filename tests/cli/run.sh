@@ -418,6 +418,11 @@ scan "scan list, count" oer -w -p 1 -c --scan-list anyfile.yar list.txt
 scan "scan list, recursive" oer -w -p 1 -r --scan-list anyfile.yar list.txt
 scan "scan list, -z only in directories" oer -w -p 1 -z 7 --scan-list anyfile.yar list.txt
 scan "scan list is a directory" oer --scan-list anyfile.yar tree
+printf 'text.txt\nplain.txt\ntext.txt\nplain.txt\n' >list4.txt
+for opts in "-l 3" "-l 2" "-l 1" "-n -l 1" "-n -l 2" "-c -l 3" "-s -l 3"; do
+    # shellcheck disable=SC2086
+    scan "scan list, $opts over files" oer -w -p 1 $opts --scan-list limit.yar list4.txt
+done
 scan "scan list missing" oer --scan-list anyfile.yar missing.txt
 scan "directory with a scan error" oer -w -p 1 -a 1 slow.yar slowdir
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
