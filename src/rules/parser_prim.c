@@ -163,9 +163,8 @@ static enum candor_status fold(struct parser *p, const struct binop *o,
                                        : a->cval % b->cval;
         break;
     case AST_SHL: case AST_SHR:
-        /* A negative count gives 0 too (yara refuses it with an empty
-         * message; docs/compat.md). */
-        a->cval = b->cval < 0 || b->cval >= 64 ? 0 : (int64_t)(x << b->cval);
+        /* binary() refused a negative count. */
+        a->cval = b->cval >= 64 ? 0 : (int64_t)(x << b->cval);
         break;
     case AST_BITAND: a->cval &= b->cval; break;
     case AST_BITOR: a->cval |= b->cval; break;
@@ -210,6 +209,11 @@ static enum candor_status binary(struct parser *p, const struct binop *o,
     if ((o->op == AST_DIV || o->op == AST_MOD) && ints && b->is_const &&
         b->cval == 0)
         return parser_error(p, "division by zero");
+    /* yara refuses a negative constant count whatever the left operand,
+     * with an empty message (docs/compat.md). */
+    if ((o->op == AST_SHL || o->op == AST_SHR) && ints && b->is_const &&
+        b->cval < 0)
+        return parser_error(p, "negative shift count");
     e = parser_node(p, o->op, arith_type(a->e, b->e));
     if (e == NULL)
         return CANDOR_ERROR_NOMEM;

@@ -195,8 +195,14 @@ static void int_binary(struct run *r, enum vm_opcode op)
         else
             push_int(r, b.u.i == -1 ? 0 : a.u.i % b.u.i);
         return;
-    case OP_SHL: push_int(r, (b.u.i < 0 || b.u.i >= 64) ? 0 : (int64_t)(x << y)); return;
-    case OP_SHR: push_int(r, (b.u.i < 0 || b.u.i >= 64) ? 0 : a.u.i >> b.u.i); return;
+    case OP_SHL: case OP_SHR: /* yara: a negative count is undefined */
+        if (b.u.i < 0)
+            push_undef(r);
+        else if (b.u.i >= 64)
+            push_int(r, 0);
+        else
+            push_int(r, op == OP_SHL ? (int64_t)(x << y) : a.u.i >> b.u.i);
+        return;
     case OP_BIT_AND: push_int(r, a.u.i & b.u.i); return;
     case OP_BIT_OR: push_int(r, a.u.i | b.u.i); return;
     default: push_int(r, a.u.i ^ b.u.i); return;
