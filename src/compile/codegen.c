@@ -48,8 +48,6 @@ struct cg {
     uint32_t code_start;      /* the rule chunk's first instruction */
     uint32_t of_depth;        /* nesting of for..of loops */
     uint32_t of_slots[RS_MAX_SLOTS];
-    const struct ast_expr *of_loops[RS_MAX_SLOTS]; /* their FOR_OF nodes */
-    struct vec *strings;      /* struct rs_string, for RS_STRING_NEEDS_ALL */
     uint32_t n_slots;         /* slots the current rule needs */
     bool nomem;
 };
@@ -120,15 +118,6 @@ static uint32_t add_set(struct cg *cg, const uint32_t *ids, uint32_t n,
         *slot = base + ids[i];
     }
     return start;
-}
-
-/* Marks strings whose matches a condition reads beyond their existence. */
-static void need_all(struct cg *cg, const uint32_t *set, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        struct rs_string *s = vec_at(cg->strings, cg->string_base + set[i]);
-        s->flags |= RS_STRING_NEEDS_ALL;
-    }
 }
 
 static enum candor_status gen_expr(struct cg *cg, const struct ast_expr *e);
@@ -269,8 +258,6 @@ static enum candor_status gen_of(struct cg *cg, const struct ast_expr *e)
         return CANDOR_OK;
     }
     placement = (unsigned)e->ival;
-    if (placement != OF_PLAIN)
-        need_all(cg, e->set, e->n_set);
     if (placement == OF_AT || placement == OF_IN) {
         if ((rc = gen_expr(cg, e->a)) != CANDOR_OK)
             return rc;
@@ -325,7 +312,6 @@ static enum candor_status gen_for_of(struct cg *cg, const struct ast_expr *e)
         return rc;
     set = add_set(cg, e->set, e->n_set, cg->string_base);
     emit(cg, OP_LOOP_SET, set, quant_imm(e->n_set, 0, qk, slot));
-    cg->of_loops[cg->of_depth] = e;
     cg->of_slots[cg->of_depth++] = slot;
     rc = gen_loop_body(cg, e->a, slot);
     cg->of_depth--;
@@ -397,13 +383,6 @@ static enum candor_status gen_string_op(struct cg *cg,
 
     if ((rc = string_arg(cg, e, &arg)) != CANDOR_OK)
         return rc;
-    if (e->op != AST_STR_FOUND && e->ref >= 0) {
-        uint32_t idx = (uint32_t)e->ref;
-        need_all(cg, &idx, 1);
-    } else if (e->op != AST_STR_FOUND) {
-        const struct ast_expr *loop = cg->of_loops[cg->of_depth - 1];
-        need_all(cg, loop->set, loop->n_set);
-    }
     switch (e->op) {
     case AST_STR_FOUND:
         op = OP_STR_FOUND;
@@ -646,6 +625,12 @@ static enum candor_status gen_strings(struct cg *cg, struct tables *t,
         rs->name = intern_str(cg, s->id);
         rs->kind = kinds[s->kind];
         rs->flags = (s->mods & MOD_PRIVATE) ? RS_STRING_PRIVATE : 0;
+        if (s->all_matches)
+            rs->flags |= RS_STRING_NEEDS_ALL;
+        if (s->fixed) {
+            rs->flags |= RS_STRING_FIXED;
+            rs->fixed_offset = s->fixed_offset;
+        }
         err[0] = '\0';
         /* Its slow-scanning warning came while parsing (candor.c). */
         src = strings_add(mb, (uint32_t)(t->strings.n - 1), s, NULL, err,
@@ -885,7 +870,6 @@ enum candor_status codegen_program(const struct ast_program *prog,
     memset(&cg, 0, sizeof(cg));
     cg.prog = prog;
     cg.diag = diag;
-    cg.strings = &t.strings;
     cg.rs = mem_calloc(1, sizeof(*cg.rs));
     if (cg.rs == NULL)
         return CANDOR_ERROR_NOMEM;

@@ -105,14 +105,18 @@ struct rs_rule {
 /* rs_string.flags */
 #define RS_STRING_PRIVATE 0x1u
 /* A condition reads more than whether the string matched (#, @, !, at,
- * in): its every match is needed even when nobody prints them. */
+ * in): fast mode keeps all its matches (ast_string.all_matches). */
 #define RS_STRING_NEEDS_ALL 0x2u
+/* Only matches that start at fixed_offset count (ast_string.fixed). */
+#define RS_STRING_FIXED 0x4u
+#define RS_STRING_FLAGS 0x7u
 
 struct rs_string {
     uint32_t rule;
     uint32_t name;                /* string-table offset of "$id" */
     uint32_t kind;                /* enum candor_string_kind */
     uint32_t flags;               /* RS_STRING_* */
+    int64_t fixed_offset;         /* RS_STRING_FIXED */
 };
 
 struct rs_meta {

@@ -21,7 +21,7 @@
 #include "compile/ruleset.h"
 
 #define MAGIC "CANDORRS"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define MAX_FILE (1ull << 32) /* refuse compiled files above 4 GiB */
 
 enum section {
@@ -209,7 +209,7 @@ enum candor_status ruleset_validate(const struct ruleset *rs)
     for (uint32_t i = 0; i < rs->n_strings; i++) {
         const struct rs_string *s = &rs->strings[i];
         if (!str_ok(rs, s->name) || s->kind > CANDOR_STRING_REGEX ||
-            (s->flags & ~(RS_STRING_PRIVATE | RS_STRING_NEEDS_ALL)) != 0 || s->rule >= rs->n_rules)
+            (s->flags & ~RS_STRING_FLAGS) != 0 || s->rule >= rs->n_rules)
             return CANDOR_ERROR_FORMAT;
     }
     for (uint32_t i = 0; i < rs->n_metas; i++) {

@@ -221,6 +221,16 @@ enum candor_status match_scratch_status(const struct match_scratch *s);
 void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id);
 
 /*
+ * Only matches of the string that start at offset are recorded (a literal
+ * string the condition reads only as `$a at N`, codegen's RS_STRING_FIXED:
+ * yara 4.2.3 verifies it nowhere else, so -s prints only that match). Mark
+ * once after making the scratch; fails only when out of memory.
+ */
+enum candor_status match_scratch_fix_offset(struct match_scratch *s,
+                                            uint32_t string_id,
+                                            uint64_t offset);
+
+/*
  * Bytes per vectorscan call (0: the most vectorscan takes, just under
  * 4 GiB). Longer data is scanned in overlapping pieces; tests make the
  * pieces small to exercise the joins.

@@ -33,6 +33,8 @@
 #define ST_DONE 0x4u
 #define ST_KEEP_ALL 0x8u /* survives scans: fast mode keeps every match */
 #define ST_FINAL 0x10u   /* regex forms verified, chain linked, sorted */
+#define ST_FIXED 0x20u   /* survives scans: only matches at fixed[] count */
+#define ST_PERSIST (ST_KEEP_ALL | ST_FIXED)
 
 #define WINDOW_BATCH 65536u     /* pending windows before PCRE2 runs */
 #define SEARCH_CHUNK 4096u      /* start positions per PCRE2 search */
@@ -57,6 +59,7 @@ struct match_scratch {
     pcre2_jit_stack *jit;
     struct match_list *lists;     /* per string */
     uint8_t *state;               /* per string: ST_* */
+    uint64_t *fixed;              /* per string, for ST_FIXED (lazily) */
     uint32_t *touched;            /* strings with state != 0 */
     uint32_t n_touched;
     uint32_t *form_last;          /* per form: 1 + its newest window */
@@ -166,6 +169,7 @@ void match_scratch_free(struct match_scratch *s)
     mem_free(s->id_forms);
     mem_free(s->id_chain);
     mem_free(s->scan_all);
+    mem_free(s->fixed);
     mem_free(s->chain_end[0]);
     mem_free(s->chain_end[1]);
     mem_free(s->chain_next);
@@ -187,6 +191,20 @@ void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id)
 {
     if (string_id < s->db->n_strings)
         s->state[string_id] |= ST_KEEP_ALL;
+}
+
+enum candor_status match_scratch_fix_offset(struct match_scratch *s,
+                                            uint32_t string_id,
+                                            uint64_t offset)
+{
+    if (string_id >= s->db->n_strings)
+        return CANDOR_OK;
+    if (s->fixed == NULL &&
+        (s->fixed = mem_calloc(s->db->n_strings, sizeof(*s->fixed))) == NULL)
+        return CANDOR_ERROR_NOMEM;
+    s->fixed[string_id] = offset;
+    s->state[string_id] |= ST_FIXED;
+    return CANDOR_OK;
 }
 
 void match_scratch_set_piece_size(struct match_scratch *s, uint64_t n)
@@ -233,6 +251,8 @@ static void add_match(struct match_scratch *s, uint32_t sid, uint64_t off,
     struct match *m;
 
     if (len == 0 || len > UINT32_MAX)
+        return;
+    if ((s->state[sid] & ST_FIXED) && off != s->fixed[sid])
         return;
     touch(s, sid);
     if (s->state[sid] & ST_DONE)
@@ -808,7 +828,7 @@ static void reset(struct match_scratch *s)
         }
         l->n = 0;
         l->overflow = false;
-        s->state[s->touched[i]] &= ST_KEEP_ALL;
+        s->state[s->touched[i]] &= ST_PERSIST;
     }
     s->n_touched = 0;
     for (size_t i = 0; i < s->n_win; i++)

@@ -106,6 +106,18 @@ struct ast_string {
     struct re_node *re;    /* HEX and REGEX: the parsed body */
     int line;
     bool referenced;       /* used by the condition (directly or by a set) */
+    /* What yara 4.2.3 derives from the condition's references (parser):
+     * all_matches: the condition reads more than whether the string
+     *   matched (`#`, `@`, `!`, `at`, `in`; on the anonymous string of a
+     *   for..of this marks every string of the rule): -f keeps all of its
+     *   matches instead of the first.
+     * fixed: a literal string (parser_rule.c) referenced only as `$a at N`
+     *   with one constant N: yara records, counts and prints only its
+     *   matches that start at N (fixed_offset). */
+    bool all_matches;
+    bool fixed;
+    uint8_t at_state;      /* the parser's bookkeeping for fixed */
+    int64_t fixed_offset;
 };
 
 enum ast_meta_type { META_INT, META_STRING, META_BOOL };

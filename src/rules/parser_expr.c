@@ -72,10 +72,30 @@ static enum candor_status set_add(struct parser *p, struct vec *v, uint32_t x)
 
 /* ---- Strings ------------------------------------------------------------ */
 
+/* Records one use of s the way yara 4.2.3 flags its strings: any use but
+ * a plain `$a` needs all matches; only `at` one constant keeps a fixed
+ * offset. */
+static void note_use(struct ast_string *s, enum parser_string_use use,
+                     const struct parser_value *at)
+{
+    if (use != USE_FOUND)
+        s->all_matches = true;
+    if (use != USE_AT || !at->is_const)
+        s->at_state = AT_NONE;
+    else if (s->at_state == AT_UNSET) {
+        s->at_state = AT_ONE;
+        s->fixed_offset = at->cval;
+    } else if (s->fixed_offset != at->cval)
+        s->at_state = AT_NONE;
+}
+
 /* The index of string "$name" (the text after a sigil), marked used; -1
- * for the anonymous string of a for..of loop. */
+ * for the anonymous string of a for..of loop, whose use yara records on
+ * every string of the rule. at: the offset of USE_AT. */
 enum candor_status parser_string_ref(struct parser *p, const char *name,
-                                     size_t len, int32_t *index)
+                                     size_t len, enum parser_string_use use,
+                                     const struct parser_value *at,
+                                     int32_t *index)
 {
     char id[LEXER_MAX_IDENT * 4];
     uint64_t v;
@@ -83,6 +103,8 @@ enum candor_status parser_string_ref(struct parser *p, const char *name,
     if (len == 0) {
         if (!p->in_for_of)
             return parser_error(p, "wrong use of anonymous string");
+        for (size_t i = 0; i < p->strings.n; i++)
+            note_use(vec_at(&p->strings, i), use, at);
         *index = -1;
         return CANDOR_OK;
     }
@@ -92,6 +114,7 @@ enum candor_status parser_string_ref(struct parser *p, const char *name,
     if (len + 1 > sizeof(id) || !map_get(&p->string_ids, id, len + 1, &v))
         return parser_error(p, "undefined string \"$%.*s\"", (int)len, name);
     ((struct ast_string *)vec_at(&p->strings, v))->referenced = true;
+    note_use(vec_at(&p->strings, v), use, at);
     *index = (int32_t)v;
     return CANDOR_OK;
 }
@@ -120,7 +143,8 @@ enum candor_status parser_string_op(struct parser *p, struct parser_value *out)
             return rc;
         a = idx.e;
     }
-    if ((rc = parser_string_ref(p, name, len, &ref)) != CANDOR_OK ||
+    if ((rc = parser_string_ref(p, name, len, USE_OTHER, NULL, &ref)) !=
+            CANDOR_OK ||
         (rc = node2(p, k == TOK_STRING_COUNT    ? AST_STR_COUNT
                        : k == TOK_STRING_OFFSET ? AST_STR_OFFSET
                                                 : AST_STR_LENGTH,
@@ -139,8 +163,9 @@ static enum candor_status string_found(struct parser *p,
     const char *name = t->text + 1;
     size_t len = t->len - 1;
     enum ast_op op = AST_STR_FOUND;
+    enum parser_string_use use = USE_FOUND;
     struct ast_expr *a = NULL, *b = NULL;
-    struct parser_value off;
+    struct parser_value off = {0};
     enum candor_status rc;
     int32_t ref;
 
@@ -152,15 +177,18 @@ static enum candor_status string_found(struct parser *p,
             return parser_error(p, "wrong type \"%s\" for at operator",
                                 parser_type_name(off.e));
         op = AST_STR_AT;
+        use = USE_AT;
         a = off.e;
     } else if (parser_accept(p, TOK_IN)) {
         if ((rc = parser_range(p, &a)) != CANDOR_OK)
             return rc;
         op = AST_STR_IN;
+        use = USE_OTHER;
         b = a->b;
         a = a->a;
     }
-    if ((rc = parser_string_ref(p, name, len, &ref)) != CANDOR_OK ||
+    if ((rc = parser_string_ref(p, name, len, use, &off, &ref)) !=
+            CANDOR_OK ||
         (rc = node2(p, op, TYPE_BOOL, a, b, out)) != CANDOR_OK)
         return rc;
     out->e->ref = ref;
@@ -183,6 +211,7 @@ static enum candor_status string_item(struct parser *p, const struct token *t,
         if (wild ? strncmp(s->id, t->text, n) == 0
                  : strlen(s->id) == n && memcmp(s->id, t->text, n) == 0) {
             s->referenced = true;
+            s->at_state = AT_NONE; /* 4.2.3 keeps them single-match */
             if (set_add(p, set, (uint32_t)i) != CANDOR_OK)
                 return CANDOR_ERROR_NOMEM;
         }

@@ -148,8 +148,19 @@ enum candor_status parser_range(struct parser *p, struct ast_expr **out);
 enum candor_status parser_check_compare(struct parser *p, enum ast_op op,
                                         struct ast_expr *a,
                                         struct ast_expr *b);
+/* ast_string.at_state: no `at` seen yet, `at` one constant only, other. */
+enum { AT_UNSET, AT_ONE, AT_NONE };
+
+/* How the condition uses a string, for ast_string.all_matches and .fixed. */
+enum parser_string_use {
+    USE_FOUND,   /* $a */
+    USE_AT,      /* $a at OFFSET */
+    USE_OTHER,   /* $a in, #a, @a, !a */
+};
 enum candor_status parser_string_ref(struct parser *p, const char *name,
-                                     size_t len, int32_t *index);
+                                     size_t len, enum parser_string_use use,
+                                     const struct parser_value *at,
+                                     int32_t *index);
 void parser_to_bool(struct parser *p, struct ast_expr *e);
 const char *parser_type_name(const struct ast_expr *e);
 bool parser_is_int(const struct ast_expr *e);

@@ -515,6 +515,43 @@ static void *arena_copy(struct parser *p, const struct vec *v)
     return copy;
 }
 
+/* A flat sequence of bytes: one LITERAL or a CONCAT of LITERALs. */
+static bool flat_bytes(const struct re_node *n)
+{
+    if (n->kind == RE_LITERAL)
+        return true;
+    if (n->kind != RE_CONCAT)
+        return false;
+    for (uint32_t i = 0; i < n->n_kids; i++) {
+        if (n->kids[i]->kind != RE_LITERAL)
+            return false;
+    }
+    return true;
+}
+
+/* Whether yara 4.2.3 takes s as a literal (only those keep a fixed
+ * offset): text strings but base64 ones, and hex strings and regexes that
+ * are a flat run of bytes. A group inside a regex, even `(a)`, or a
+ * group of several bytes inside a hex string makes it not literal; the
+ * hex parser folds a one-byte group or a group that is the whole string
+ * away, as yara's does. */
+static bool yara_literal(const struct ast_string *s)
+{
+    if (s->kind == AST_STRING_TEXT)
+        return !(s->mods & (MOD_BASE64 | MOD_BASE64WIDE));
+    if (s->re == NULL || !flat_bytes(s->re))
+        return false;
+    if (s->kind == AST_STRING_REGEX) {
+        for (size_t i = 0; i < s->text_len; i++) {
+            if (s->text[i] == '\\')
+                i++;
+            else if (s->text[i] == '(')
+                return false;
+        }
+    }
+    return true;
+}
+
 /* yara's last phase: every string must be used (4.5: or named $_...),
  * there may not be too many, then the rule joins the program. */
 static enum candor_status finish(struct parser *p, struct ast_rule *r)
@@ -522,9 +559,10 @@ static enum candor_status finish(struct parser *p, struct ast_rule *r)
     struct ast_rule **slot;
 
     for (size_t i = 0; i < p->strings.n; i++) {
-        const struct ast_string *s = vec_at(&p->strings, i);
+        struct ast_string *s = vec_at(&p->strings, i);
         if (!s->referenced && strncmp(s->id, "$_", 2) != 0)
             return parser_error(p, "unreferenced string \"%s\"", s->id);
+        s->fixed = s->at_state == AT_ONE && s->referenced && yara_literal(s);
     }
     if (p->strings.n > p->opts->max_strings_per_rule)
         return parser_error(p, "too many strings in rule \"%s\" (limit: %u)",

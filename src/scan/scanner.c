@@ -79,6 +79,14 @@ enum candor_status scanner_new(const struct ruleset *rs,
         rc = vm_reserve_set(&s->vm, rs->n_sets);
     if (rc == CANDOR_OK)
         rc = match_scratch_new(rs->db, &s->scratch);
+    for (uint32_t i = 0; i < rs->n_strings && rc == CANDOR_OK; i++) {
+        const struct rs_string *x = &rs->strings[i];
+        if (x->flags & RS_STRING_NEEDS_ALL)
+            match_scratch_keep_all(s->scratch, i);
+        if (x->flags & RS_STRING_FIXED)
+            rc = match_scratch_fix_offset(s->scratch, i,
+                                          (uint64_t)x->fixed_offset);
+    }
     if (rc != CANDOR_OK) {
         scanner_free(s);
         return rc;
