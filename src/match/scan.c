@@ -60,6 +60,7 @@ struct match_scratch {
     struct match_list *lists;     /* per string */
     uint8_t *state;               /* per string: ST_* */
     uint64_t *fixed;              /* per string, for ST_FIXED (lazily) */
+    int *dfa_ws;                  /* pcre2_dfa_match workspace (lazily) */
     uint32_t *touched;            /* strings with state != 0 */
     uint32_t n_touched;
     uint32_t *form_last;          /* per form: 1 + its newest window */
@@ -170,6 +171,7 @@ void match_scratch_free(struct match_scratch *s)
     mem_free(s->id_chain);
     mem_free(s->scan_all);
     mem_free(s->fixed);
+    mem_free(s->dfa_ws);
     mem_free(s->chain_end[0]);
     mem_free(s->chain_end[1]);
     mem_free(s->chain_next);
@@ -411,6 +413,73 @@ static bool settle(struct match_scratch *s, const struct form *f,
     return true;
 }
 
+#define DFA_WORKSPACE 4096 /* ints */
+
+/* Whether PCRE2 text has a lazy quantifier (yara allows no mix, so then
+ * every quantifier is; hex jumps are lazy). */
+static bool lazy_pattern(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i] == '\\') {
+            i++;
+        } else if (p[i] == '[') {
+            for (i++; i < n && p[i] != ']'; i++)
+                i += p[i] == '\\';
+        } else if ((p[i] == '*' || p[i] == '+' || p[i] == '?' ||
+                    p[i] == '}') && p[i + 1] == '?' && (i == 0 ||
+                    p[i - 1] != '(')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A search that PCRE2's limits stopped (a nested repeat such as `(.+)*`
+ * backtracks exponentially at a start where nothing matches, and the
+ * whole search fails with it): finds the first start in [start, limit]
+ * where a match exists with the DFA algorithm, which never backtracks,
+ * then takes PCRE2's preferred match there; when PCRE2 fails there too,
+ * the DFA's longest match, or its shortest for a lazy pattern. Returns as
+ * run_pcre; -1 when the DFA fails too.
+ */
+static int run_dfa(struct match_scratch *s, const struct form *f,
+                   const pcre2_code *code, uint64_t end, uint64_t start,
+                   uint32_t options, uint64_t limit, uint64_t *ms,
+                   uint64_t *me)
+{
+    uint64_t a, e;
+    PCRE2_SIZE *ov;
+    int rc;
+
+    if (s->dfa_ws == NULL &&
+        (s->dfa_ws = mem_calloc(DFA_WORKSPACE, sizeof(int))) == NULL) {
+        s->status = CANDOR_ERROR_NOMEM;
+        return -1;
+    }
+    pcre2_set_offset_limit(s->mc, limit);
+    if (end < s->len)
+        options |= PCRE2_NOTEOL;
+    rc = pcre2_dfa_match(code, s->data, end, start, options, s->md, s->mc,
+                         s->dfa_ws, DFA_WORKSPACE);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0)
+        return -1;
+    ov = pcre2_get_ovector_pointer(s->md);
+    *ms = ov[0];
+    *me = ov[1];
+    if (run_pcre(s, code, end, *ms, (options & ~PCRE2_NOTEOL) |
+                 PCRE2_ANCHORED, *ms, &a, &e) == 1)
+        *me = e;
+    else if (lazy_pattern((const char *)s->db->blob + f->off, f->len) &&
+             pcre2_dfa_match(code, s->data, end, *ms,
+                             options | PCRE2_ANCHORED | PCRE2_DFA_SHORTEST,
+                             s->md, s->mc, s->dfa_ws, DFA_WORKSPACE) >= 0)
+        *me = pcre2_get_ovector_pointer(s->md)[1];
+    return 1;
+}
+
 /* Records every match of regex form fi that starts in [lo, hi]. */
 static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
                          uint64_t hi)
@@ -434,6 +503,8 @@ static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
         if (f->can_be_empty)
             options |= PCRE2_NOTEMPTY;
         r = run_pcre(s, code, end, pos, options, chunk_hi, &ms, &me);
+        if (r < 0)
+            r = run_dfa(s, f, code, end, pos, options, chunk_hi, &ms, &me);
         if (r <= 0) {
             pos = chunk_hi + 1;
             continue;
