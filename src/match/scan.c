@@ -61,6 +61,7 @@ struct match_scratch {
     uint8_t *state;               /* per string: ST_* */
     uint64_t *fixed;              /* per string, for ST_FIXED (lazily) */
     int *dfa_ws;                  /* pcre2_dfa_match workspace (lazily) */
+    size_t dfa_ws_n;              /* its size in ints */
     uint32_t *touched;            /* strings with state != 0 */
     uint32_t n_touched;
     uint32_t *form_last;          /* per form: 1 + its newest window */
@@ -413,7 +414,30 @@ static bool settle(struct match_scratch *s, const struct form *f,
     return true;
 }
 
-#define DFA_WORKSPACE 4096 /* ints */
+#define DFA_WORKSPACE 4096        /* ints, at first */
+#define DFA_WORKSPACE_MAX 1048576 /* ints: grown up to this on demand */
+
+/* pcre2_dfa_match with a workspace grown as it asks. */
+static int dfa_match(struct match_scratch *s, const pcre2_code *code,
+                     uint64_t end, uint64_t start, uint32_t options)
+{
+    int rc = PCRE2_ERROR_DFA_WSSIZE;
+
+    for (;;) {
+        if (s->dfa_ws != NULL)
+            rc = pcre2_dfa_match(code, s->data, end, start, options, s->md,
+                                 s->mc, s->dfa_ws, s->dfa_ws_n);
+        if (rc != PCRE2_ERROR_DFA_WSSIZE || s->dfa_ws_n >= DFA_WORKSPACE_MAX)
+            return rc;
+        mem_free(s->dfa_ws);
+        s->dfa_ws_n = s->dfa_ws_n ? s->dfa_ws_n * 4 : DFA_WORKSPACE;
+        if ((s->dfa_ws = mem_calloc(s->dfa_ws_n, sizeof(int))) == NULL) {
+            s->dfa_ws_n = 0;
+            s->status = CANDOR_ERROR_NOMEM;
+            return PCRE2_ERROR_NOMEMORY;
+        }
+    }
+}
 
 /* Whether PCRE2 text has a lazy quantifier (yara allows no mix, so then
  * every quantifier is; hex jumps are lazy). */
@@ -452,16 +476,10 @@ static int run_dfa(struct match_scratch *s, const struct form *f,
     PCRE2_SIZE *ov;
     int rc;
 
-    if (s->dfa_ws == NULL &&
-        (s->dfa_ws = mem_calloc(DFA_WORKSPACE, sizeof(int))) == NULL) {
-        s->status = CANDOR_ERROR_NOMEM;
-        return -1;
-    }
     pcre2_set_offset_limit(s->mc, limit);
     if (end < s->len)
         options |= PCRE2_NOTEOL;
-    rc = pcre2_dfa_match(code, s->data, end, start, options, s->md, s->mc,
-                         s->dfa_ws, DFA_WORKSPACE);
+    rc = dfa_match(s, code, end, start, options);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc < 0)
@@ -473,9 +491,8 @@ static int run_dfa(struct match_scratch *s, const struct form *f,
                  PCRE2_ANCHORED, *ms, &a, &e) == 1)
         *me = e;
     else if (lazy_pattern((const char *)s->db->blob + f->off, f->len) &&
-             pcre2_dfa_match(code, s->data, end, *ms,
-                             options | PCRE2_ANCHORED | PCRE2_DFA_SHORTEST,
-                             s->md, s->mc, s->dfa_ws, DFA_WORKSPACE) >= 0)
+             dfa_match(s, code, end, *ms, options | PCRE2_ANCHORED |
+                       PCRE2_DFA_SHORTEST) >= 0)
         *me = pcre2_get_ovector_pointer(s->md)[1];
     return 1;
 }
