@@ -414,8 +414,10 @@ static bool settle(struct match_scratch *s, const struct form *f,
     return true;
 }
 
-#define DFA_WORKSPACE 4096        /* ints, at first */
-#define DFA_WORKSPACE_MAX 1048576 /* ints: grown up to this on demand */
+#define DFA_WORKSPACE 1024     /* ints, at first */
+#define DFA_WORKSPACE_MAX 8192 /* ints: grown up to this on demand (the
+                                  DFA's cost grows with the square of its
+                                  states: 0.1 s a kilobyte here) */
 
 /* pcre2_dfa_match with a workspace grown as it asks. */
 static int dfa_match(struct match_scratch *s, const pcre2_code *code,
@@ -462,10 +464,11 @@ static bool lazy_pattern(const char *p, size_t n)
  * A search that PCRE2's limits stopped (a nested repeat such as `(.+)*`
  * backtracks exponentially at a start where nothing matches, and the
  * whole search fails with it): finds the first start in [start, limit]
- * where a match exists with the DFA algorithm, which never backtracks,
- * then takes PCRE2's preferred match there; when PCRE2 fails there too,
- * the DFA's longest match, or its shortest for a lazy pattern. Returns as
- * run_pcre; -1 when the DFA fails too.
+ * where a match exists with the DFA algorithm, which never backtracks
+ * (asking for the shortest match, so it stops at the first), then takes
+ * PCRE2's preferred match there; when PCRE2 fails there too, the shortest
+ * match for a lazy pattern, the DFA's longest for a greedy one. Returns
+ * as run_pcre; -1 when the DFA fails too.
  */
 static int run_dfa(struct match_scratch *s, const struct form *f,
                    const pcre2_code *code, uint64_t end, uint64_t start,
@@ -479,7 +482,7 @@ static int run_dfa(struct match_scratch *s, const struct form *f,
     pcre2_set_offset_limit(s->mc, limit);
     if (end < s->len)
         options |= PCRE2_NOTEOL;
-    rc = dfa_match(s, code, end, start, options);
+    rc = dfa_match(s, code, end, start, options | PCRE2_DFA_SHORTEST);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc < 0)
@@ -490,9 +493,8 @@ static int run_dfa(struct match_scratch *s, const struct form *f,
     if (run_pcre(s, code, end, *ms, (options & ~PCRE2_NOTEOL) |
                  PCRE2_ANCHORED, *ms, &a, &e) == 1)
         *me = e;
-    else if (lazy_pattern((const char *)s->db->blob + f->off, f->len) &&
-             dfa_match(s, code, end, *ms, options | PCRE2_ANCHORED |
-                       PCRE2_DFA_SHORTEST) >= 0)
+    else if (!lazy_pattern((const char *)s->db->blob + f->off, f->len) &&
+             dfa_match(s, code, end, *ms, options | PCRE2_ANCHORED) >= 0)
         *me = pcre2_get_ovector_pointer(s->md)[1];
     return 1;
 }
