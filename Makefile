@@ -75,8 +75,7 @@ $(UNIT): $(UNIT_OBJ) $(LIB)
 check: $(CANDOR) $(UNIT) fuzz-build-replay
 	@BUILD=$(BUILD) bash tests/run.sh
 
-# The seeded differential run against yara (not yet part of `check`: it
-# still shows differences; see the closing notes of issue 3).
+# The seeded differential run against yara (also part of `check`).
 diff: $(CANDOR)
 	python3 tests/diff/difftest.py --candor $(CANDOR)
 

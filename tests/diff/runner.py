@@ -7,6 +7,7 @@ stderr when yara rejected the rules).  On a mismatch it shrinks the case
 while the mismatch persists and writes a reproducer directory.
 """
 
+import collections
 import copy
 import os
 import re
@@ -16,6 +17,7 @@ import subprocess
 import tempfile
 import time
 
+import known
 from gen_case import argv, write_case
 
 COMPILE_ERROR = re.compile(rb'^(error: rule "[^"]*" in .*\(\d+\): |'
@@ -92,28 +94,94 @@ def compare(case, ref, cand):
     return None
 
 
+def rule_table(case):
+    """Rule name -> (its conditions, most anonymous strings), for
+    known.fast_mode_explained (a name may be in several namespaces)."""
+    table = {}
+    for r in case.rules():
+        cond, anon = table.get(r.name, ("", 0))
+        n = sum(1 for p in r.strings if p.ident == "$")
+        table[r.name] = (cond + " ; " + r.condition, max(anon, n))
+    return table
+
+
+def reference_view(case):
+    """The case as the reference runs it (known.py): rules rewritten
+    around yara 4.2.3's documented bugs, and what was rewritten."""
+    applied = collections.Counter()
+    ref = copy.deepcopy(case)
+    for f in ref.files:
+        for r in f.rules:
+            r.condition = known.for_reference(r.condition, applied)
+    return ref, applied
+
+
 class Runner:
     def __init__(self, cfg):
         self.cfg = cfg
         self.ref = [cfg.yara]
         self.cand = cfg.candidate
+        self.as_is = getattr(cfg, "as_is", False)
 
-    def run_mode(self, case, mode, path):
+    def write(self, case, path):
+        """Puts the case in path and, when yara needs other rules, their
+        rewritten copy in path/ref; returns that directory (or path) and
+        the rewrites."""
+        write_case(case, path)
+        if self.as_is:
+            return path, collections.Counter()
+        ref_case, applied = reference_view(case)
+        if not applied:
+            return path, applied
+        ref_path = os.path.join(path, "ref")
+        write_case(ref_case, ref_path)
+        return ref_path, applied
+
+    def run_mode(self, case, mode, path, ref_path=None):
         args = argv(case, mode)
-        return run(self.ref, args, path), run(self.cand, args, path)
+        return run(self.ref, args, ref_path or path), run(self.cand, args,
+                                                           path)
+
+    def judge(self, case, mode, ref, cand, ref_path, seen):
+        """compare(), then the differences known.py documents; seen
+        counts those met."""
+        reason = compare(case, ref, cand)
+        if reason is None or self.as_is:
+            return reason
+        x, y = ref.first_error(), cand.first_error()
+        if ref.rc == cand.rc and ref.stdout == cand.stdout and \
+                known.empty_message_filled(x, y):
+            seen["empty-message"] += 1
+            return None
+        if "-f" in mode.flags and ({"-s", "-L"} & set(mode.flags)) and \
+                ref.rc == cand.rc:
+            args = [a for a in argv(case, mode) if a != "-f"]
+            full = run(self.ref, args, ref_path)
+            if full.rc == ref.rc and known.fast_mode_explained(
+                    rule_table(case), ref.stdout, cand.stdout, full.stdout,
+                    "-L" in mode.flags):
+                seen["fast-first-match"] += 1
+                return None
+        return reason
 
     def run_case(self, case, path):
-        """Returns [(mode, ref, cand, reason)] for every mode."""
-        write_case(case, path)
-        out = []
+        """Returns ([(mode, ref, cand, reason)] for every mode, the
+        rewrites of known.py, and in how many modes they changed yara's
+        output)."""
+        ref_path, applied = self.write(case, path)
+        seen = collections.Counter()
+        out, changed = [], 0
         for mode in case.modes:
-            ref, cand = self.run_mode(case, mode, path)
+            ref, cand = self.run_mode(case, mode, path, ref_path)
             if ref_crashed(ref):
                 reason = "SKIP"
             else:
-                reason = compare(case, ref, cand)
+                reason = self.judge(case, mode, ref, cand, ref_path, seen)
+            if applied:
+                own = run(self.ref, argv(case, mode), path)
+                changed += (own.rc, own.stdout) != (ref.rc, ref.stdout)
             out.append((mode, ref, cand, reason))
-        return out
+        return out, applied + seen, changed
 
     # ------------------------------------------------------------ shrink
 
@@ -122,8 +190,8 @@ class Runner:
         try:
             trial = copy.copy(case)
             trial.modes = [mode]
-            write_case(trial, path)
-            ref, cand = self.run_mode(trial, mode, path)
+            ref_path, _ = self.write(trial, path)
+            ref, cand = self.run_mode(trial, mode, path, ref_path)
             if ref_crashed(ref) or ref.rc != ref0.rc or \
                     ref.compile_failed() != ref0.compile_failed():
                 return False
@@ -132,7 +200,8 @@ class Runner:
                     NUMBERS.sub(b"N", ref.first_error()) != \
                     NUMBERS.sub(b"N", ref0.first_error()):
                 return False
-            return compare(case, ref, cand) is not None
+            return self.judge(trial, mode, ref, cand, ref_path,
+                              collections.Counter()) is not None
         finally:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -166,16 +235,17 @@ class Runner:
         shutil.rmtree(root, ignore_errors=True)
         orig = os.path.join(root, "original")
         os.makedirs(orig)
-        write_case(case, orig)
-        write_commands(self, case, [f[0] for f in failures], orig)
+        ref_path, _ = self.write(case, orig)
+        write_commands(self, case, [f[0] for f in failures], orig,
+                       ref_path != orig)
         small, tries = case, 0
         if self.cfg.shrink:
             small, tries = self.shrink(case, mode, ref0)
         small = copy.copy(small)
         small.modes = [mode]
-        write_case(small, root)
-        ref, cand = self.run_mode(small, mode, root)
-        write_commands(self, small, [mode], root)
+        ref_path, _ = self.write(small, root)
+        ref, cand = self.run_mode(small, mode, root, ref_path)
+        write_commands(self, small, [mode], root, ref_path != root)
         for tag, res in (("yara", ref), ("candidate", cand)):
             for part in ("stdout", "stderr"):
                 with open(os.path.join(root, "%s.%s" % (tag, part)),
@@ -192,12 +262,19 @@ class Runner:
                                  for f in failures)))
 
 
-def write_commands(runner, case, modes, path):
+def write_commands(runner, case, modes, path, rewritten=False):
     lines = ["#!/bin/sh", "# run from this directory", "cd \"$(dirname "
              "\"$0\")\""]
+    if rewritten:
+        lines.append("# yara runs on ref/, the rules rewritten around its "
+                     "known bugs (tests/diff/known.py)")
     for mode in modes:
         args = argv(case, mode)
-        lines.append(shlex.join(runner.ref + args) + " > yara.stdout")
+        ref = shlex.join(runner.ref + args) + " > yara.stdout"
+        if rewritten:
+            ref = "(cd ref && %s)" % ref.replace("> yara.stdout",
+                                                 "> ../yara.stdout")
+        lines.append(ref)
         lines.append(shlex.join(runner.cand + args) + " > candidate.stdout")
     with open(os.path.join(path, "cmd.sh"), "w") as fh:
         fh.write("\n".join(lines) + "\n")
