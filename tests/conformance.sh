@@ -9,14 +9,15 @@
 #    print exactly what yara prints. On a difference the files are compared
 #    one by one to name the rule files that differ.
 # Too slow for CI (minutes); run it before calling issue 3 done.
-# Ends with `N passed, N failed`. TIER=mini scans the small tier only.
+# Ends with `N passed, N failed`. TIER=mini scans the small tier only;
+# BENCH_WORK is bench/run.sh's work directory (default bench/work).
 set -u
 cd "$(dirname "$0")/.."
 CANDOR=${CANDOR:-build/candor}
 TIER=${TIER:-full}
 RULESETS=$(cd ../shared/rulesets 2>/dev/null && pwd) || {
     echo "conformance: ../shared/rulesets is missing"; echo "0 passed, 1 failed"; exit 1; }
-CORPUS=bench/work/corpus/$TIER
+CORPUS=${BENCH_WORK:-bench/work}/corpus/$TIER
 WORK=tests/work/conformance
 EXT=(-d filename= -d filepath= -d extension= -d filetype= -d owner=)
 mkdir -p "$WORK"

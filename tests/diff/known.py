@@ -53,37 +53,33 @@ def skip_literal(text, i):
     return j
 
 
-def closing(text, i):
-    """Index of the parenthesis closing the one at i."""
+def walk(text, i=0):
+    """(index, character, brackets open before it) from i on, string and
+    regex literals passed over."""
     depth = 0
     while i < len(text):
         c = text[i]
         if c in "\"/":
-            i = skip_literal(text, i)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+            i = skip_literal(text, i) + 1
+            continue
+        yield i, c, depth
+        depth += (c in "([") - (c in ")]")
         i += 1
+
+
+def closing(text, i):
+    """Index of the parenthesis closing the one at i."""
+    for j, c, depth in walk(text, i):
+        if c == ")" and depth == 1:
+            return j
     raise ValueError("unbalanced condition: %r" % text)
 
 
 def split_range(inner):
     """'lo..hi' at depth 0 -> (lo, hi)."""
-    depth, i = 0, 0
-    while i < len(inner):
-        c = inner[i]
-        if c in "\"/":
-            i = skip_literal(inner, i)
-        elif c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif depth == 0 and inner.startswith("..", i):
+    for i, _, depth in walk(inner):
+        if depth == 0 and inner.startswith("..", i):
             return inner[:i].strip(), inner[i + 2:].strip()
-        i += 1
     raise ValueError("no range in %r" % inner)
 
 
@@ -147,18 +143,8 @@ def rewrite_for_none(text, applied):
         return text
     # The iteration runs to the first ':' outside parentheses, the body
     # is the parenthesized expression after it.
-    depth, i = 0, m.end()
-    while i < len(text):
-        c = text[i]
-        if c in "\"/":
-            i = skip_literal(text, i)
-        elif c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif c == ":" and depth == 0:
-            break
-        i += 1
+    i = next(j for j, c, depth in walk(text, m.end())
+             if c == ":" and depth == 0)
     iteration = text[m.end():i].strip()
     body_open = text.index("(", i)
     body_close = closing(text, body_open)

@@ -323,13 +323,7 @@ def drop_rules(case):
             yield c
 
 
-def skip_literal(cond, i):
-    """Index of the closing quote or slash of the literal at i."""
-    quote = cond[i]
-    j = i + 1
-    while j < len(cond) and cond[j] != quote:
-        j += 2 if cond[j] == "\\" else 1
-    return j
+skip_literal = known.skip_literal
 
 
 def wrapped(p):
