@@ -85,8 +85,8 @@ static void matches(struct outbuf *b, const struct options *o,
 
     for (size_t i = 0; i < n; i++) {
         outbuf_printf(b, "0x%" PRIx64, m[i].offset);
-        if (o->print_lengths)
-            outbuf_printf(b, ":%" PRIu32, m[i].length);
+        if (o->print_lengths) /* yara prints the length of the data */
+            outbuf_printf(b, ":%" PRIu32, m[i].data_len);
         outbuf_printf(b, ":%s", candor_string_name(str));
         if (o->print_strings) {
             outbuf_puts(b, ": ");

@@ -207,6 +207,7 @@ printf 'nothing to see\n' >plain.txt
 head -c 1100000 /dev/zero | tr '\0' a >many.txt
 { head -c 17000000 /dev/zero; printf needle; } >huge.bin
 head -c 200000 /dev/zero | tr '\0' a >slow.txt
+{ printf xy; head -c 1000 /dev/zero | tr '\0' a; printf b; } >long.txt
 printf 'a=b' >module.data
 mkdir -p slowdir
 cp slow.txt slowdir/slow.txt
@@ -235,6 +236,8 @@ scan "modules: console lines before the rule, -D data first" oer -w -D modules.y
 scan "modules: console and -D over a tree, one thread" oer -w -D -p 1 -r modules.yar tree
 scan "escaping of matched data" oer -w -s escape.yar bytes.bin
 scan "escaping of matched data, lengths" oer -w -s -L escape.yar bytes.bin
+scan "lengths of matches over 512 bytes" oer -w -L long.yar long.txt
+scan "lengths and data of matches over 512 bytes" oer -w -s -L long.yar long.txt
 scan "escaping of metadata" oer -w -m meta.yar text.txt
 scan "stats: rule count" r -S basic.yar text.txt
 if [ $have_yara = 1 ]; then
