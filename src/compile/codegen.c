@@ -626,6 +626,8 @@ static enum candor_status gen_strings(struct cg *cg, struct tables *t,
         rs->kind = kinds[s->kind];
         rs->flags = (s->mods & MOD_PRIVATE) ? RS_STRING_PRIVATE : 0;
         if (s->all_matches)
+            rs->flags |= RS_STRING_NEEDS_ALL | RS_STRING_FAST_ALL;
+        if (s->in_placed_set)
             rs->flags |= RS_STRING_NEEDS_ALL;
         if (s->fixed) {
             rs->flags |= RS_STRING_FIXED;

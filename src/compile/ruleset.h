@@ -104,12 +104,14 @@ struct rs_rule {
 
 /* rs_string.flags */
 #define RS_STRING_PRIVATE 0x1u
-/* A condition reads more than whether the string matched (#, @, !, at,
- * in): fast mode keeps all its matches (ast_string.all_matches). */
+/* The condition reads more than whether the string matched (#, @, !, at,
+ * in, also through `of ... at`/`of ... in`): its result needs every match. */
 #define RS_STRING_NEEDS_ALL 0x2u
 /* Only matches that start at fixed_offset count (ast_string.fixed). */
 #define RS_STRING_FIXED 0x4u
-#define RS_STRING_FLAGS 0x7u
+/* yara -f keeps every match (ast_string.all_matches; not for sets). */
+#define RS_STRING_FAST_ALL 0x8u
+#define RS_STRING_FLAGS 0xfu
 
 struct rs_string {
     uint32_t rule;

@@ -212,13 +212,15 @@ bool match_scratch_any_overflow(const struct match_scratch *s);
 enum candor_status match_scratch_status(const struct match_scratch *s);
 
 /*
- * In fast mode a string keeps only its first match, as in yara, unless the
- * condition reads more than its existence (#, @, !, at, in): mark such
- * strings once after making the scratch (codegen's RS_STRING_NEEDS_ALL).
- * yara 4.2.3 -f -s prints every match of those. The scanner uses fast mode
- * too when nobody asks for matches: then no result can tell.
+ * In fast mode a string keeps only its first match unless marked here
+ * (keep true; false unmarks). The marks last across scans. The scanner
+ * marks, for yara's -f, the strings yara keeps all matches of (codegen's
+ * RS_STRING_FAST_ALL), and when it uses fast mode only because nobody asks
+ * for matches, those whose every match the condition needs
+ * (RS_STRING_NEEDS_ALL): then no result can tell.
  */
-void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id);
+void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id,
+                            bool keep);
 
 /*
  * Only matches of the string that start at offset are recorded (a literal

@@ -190,10 +190,15 @@ void match_scratch_free(struct match_scratch *s)
     mem_free(s);
 }
 
-void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id)
+void match_scratch_keep_all(struct match_scratch *s, uint32_t string_id,
+                            bool keep)
 {
-    if (string_id < s->db->n_strings)
+    if (string_id >= s->db->n_strings)
+        return;
+    if (keep)
         s->state[string_id] |= ST_KEEP_ALL;
+    else
+        s->state[string_id] &= (uint8_t)~ST_KEEP_ALL;
 }
 
 enum candor_status match_scratch_fix_offset(struct match_scratch *s,

@@ -115,6 +115,8 @@ struct ast_string {
      *   with one constant N: yara records, counts and prints only its
      *   matches that start at N (fixed_offset). */
     bool all_matches;
+    bool in_placed_set;    /* in the set of an `of ... at` or `of ... in`:
+                              the condition needs every match (-f aside) */
     bool fixed;
     uint8_t at_state;      /* the parser's bookkeeping for fixed */
     int64_t fixed_offset;

@@ -340,6 +340,9 @@ static enum candor_status placement(struct parser *p, struct ast_expr *e)
         e->ival = OF_AT;
         e->a = at.e;
     }
+    for (uint32_t i = 0; e->ival != OF_PLAIN && i < e->n_set; i++)
+        ((struct ast_string *)vec_at(&p->strings, e->set[i]))->in_placed_set =
+            true;
     return CANDOR_OK;
 }
 

@@ -81,8 +81,6 @@ enum candor_status scanner_new(const struct ruleset *rs,
         rc = match_scratch_new(rs->db, &s->scratch);
     for (uint32_t i = 0; i < rs->n_strings && rc == CANDOR_OK; i++) {
         const struct rs_string *x = &rs->strings[i];
-        if (x->flags & RS_STRING_NEEDS_ALL)
-            match_scratch_keep_all(s->scratch, i);
         if (x->flags & RS_STRING_FIXED)
             rc = match_scratch_fix_offset(s->scratch, i,
                                           (uint64_t)x->fixed_offset);
@@ -91,9 +89,6 @@ enum candor_status scanner_new(const struct ruleset *rs,
         scanner_free(s);
         return rc;
     }
-    for (uint32_t i = 0; i < rs->n_strings; i++)
-        if (rs->strings[i].flags & RS_STRING_NEEDS_ALL)
-            match_scratch_keep_all(s->scratch, i);
     *out = s;
     return CANDOR_OK;
 }
@@ -283,6 +278,22 @@ static enum candor_status report(struct candor_scanner *s)
     return CANDOR_OK;
 }
 
+/* Which strings keep every match in fast mode: under yara's -f those yara
+ * keeps (RS_STRING_FAST_ALL), in the fast mode of a scan without -s those
+ * the condition needs (RS_STRING_NEEDS_ALL). Redone when that changes. */
+static void mark_keep_all(struct candor_scanner *s)
+{
+    uint32_t want = (s->flags & CANDOR_SCAN_FAST) ? RS_STRING_FAST_ALL
+                                                  : RS_STRING_NEEDS_ALL;
+
+    if (s->keep_all_marks == want)
+        return;
+    for (uint32_t i = 0; i < s->rs->n_strings; i++)
+        match_scratch_keep_all(s->scratch, i,
+                               (s->rs->strings[i].flags & want) != 0);
+    s->keep_all_marks = want;
+}
+
 /* -D: every imported module's values, in import order. */
 static enum candor_status print_modules(struct candor_scanner *s)
 {
@@ -314,6 +325,7 @@ enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
 
     /* Without -s nothing shows more than whether a string exists. */
     opts.fast = (s->flags & (CANDOR_SCAN_FAST | CANDOR_SCAN_RULES_ONLY)) != 0;
+    mark_keep_all(s);
     opts.max_per_string = MAX_MATCHES_PER_STRING;
     opts.deadline_ns = deadline(s->timeout_s);
     opts.lazy = true;

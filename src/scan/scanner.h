@@ -25,6 +25,8 @@ struct candor_scanner {
     candor_scan_fn fn;
     void *ctx;
     unsigned flags;
+    uint32_t keep_all_marks;     /* RS_STRING_* flag the scratch marks
+                                    follow (0: none yet) */
     unsigned timeout_s;
     uint32_t max_rules;
     uint64_t n_reported;         /* matching rules reported, all scans */

@@ -473,7 +473,7 @@ TEST(match_fast_mode_keeps_all_when_asked)
     struct match_scratch *sc = NULL;
 
     CHECK(db != NULL && match_scratch_new(db, &sc) == CANDOR_OK);
-    match_scratch_keep_all(sc, 1);
+    match_scratch_keep_all(sc, 1, true);
     for (int round = 0; round < 2; round++) {
         CHECK(match_scan(db, sc, (const uint8_t *)"aaaa", 4, &fast) ==
               CANDOR_OK);
