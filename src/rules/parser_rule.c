@@ -552,21 +552,41 @@ static bool yara_literal(const struct ast_string *s)
     return true;
 }
 
-/* yara's last phase: every string must be used (4.5: or named $_...),
- * there may not be too many, then the rule joins the program. */
+/* How many strings yara makes of s: a hex string is cut in pieces at
+ * each jump of its top level that is unbounded or longer than 200. */
+static uint64_t yara_pieces(const struct ast_string *s)
+{
+    uint64_t n = 1;
+
+    if (s->kind != AST_STRING_HEX || s->re == NULL || s->re->kind != RE_CONCAT)
+        return 1;
+    for (uint32_t i = 0; i < s->re->n_kids; i++) {
+        const struct re_node *k = s->re->kids[i];
+        n += k->kind == RE_REPEAT && k->hex_jump &&
+             (k->max == RE_INFINITE || k->max > RE_MAX_HEX_ALT_JUMP);
+    }
+    return n;
+}
+
+/* yara's last phase, string by string: every string must be used (4.5:
+ * or named $_...), and the strings, chained pieces counted, may not be
+ * too many; then the rule joins the program. */
 static enum candor_status finish(struct parser *p, struct ast_rule *r)
 {
     struct ast_rule **slot;
+    uint64_t n = 0;
 
     for (size_t i = 0; i < p->strings.n; i++) {
         struct ast_string *s = vec_at(&p->strings, i);
         if (!s->referenced && strncmp(s->id, "$_", 2) != 0)
             return parser_error(p, "unreferenced string \"%s\"", s->id);
         s->fixed = s->at_state == AT_ONE && s->referenced && yara_literal(s);
+        n += yara_pieces(s);
+        if (n > p->opts->max_strings_per_rule)
+            return parser_error(p, "too many strings in rule \"%s\" "
+                                "(limit: %u)", r->name,
+                                p->opts->max_strings_per_rule);
     }
-    if (p->strings.n > p->opts->max_strings_per_rule)
-        return parser_error(p, "too many strings in rule \"%s\" (limit: %u)",
-                            r->name, p->opts->max_strings_per_rule);
     r->strings = arena_copy(p, &p->strings);
     r->n_strings = (uint32_t)p->strings.n;
     r->metas = arena_copy(p, &p->metas);
