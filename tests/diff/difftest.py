@@ -246,10 +246,12 @@ def main(argv):
               "tests/diff/known.py): count-in-lower %d, for-none %d "
               "(conditions rewritten for the reference; yara's own answer "
               "differed in %d comparisons), empty-message %d, "
-              "fast-first-match %d, fibers %d (comparisons)" % (
+              "and-message %d, fast-first-match %d, fibers %d, "
+              "hex-alternative %d (comparisons)" % (
                   known["count-in-lower"], known["for-none"],
                   known["changed"], known["empty-message"],
-                  known["fast-first-match"], known["fibers"]))
+                  known["and-message"], known["fast-first-match"],
+                  known["fibers"], known["hex-alternative"]))
     print("not generated (yara 4.2.3 rejects them): " +
           ", ".join(n for n, _ in NEWER_THAN_4_2_3))
     print("seed %d, %d case indices, %d comparisons of %d rule/input pairs, "

@@ -26,6 +26,9 @@ empty-message    where yara 4.2.3 prints an empty compile error message
                  problem: a negative shift count, an operand of type
                  regexp or of a loop variable read in its own range.
                  Everything before the message must be the same.
+and-message      yara names `^` in a type error of the `&` operator
+                 (`wrong type "float" for ^ operator` for `1.0 & 2`);
+                 candor's line must be yara's with `&` in its place.
 fast-first-match with -f, yara keeps for a string that the condition only
                  tests for every match found by verifying the first atom
                  hit that gives one: several when its atom follows a part
@@ -33,6 +36,11 @@ fast-first-match with -f, yara keeps for a string that the condition only
                  candor keeps the string's first match. Accepted when the
                  rest of the output is the same and candor's one line is
                  a match yara reports without -f.
+hex-alternative  where several alternatives of a hex string match at one
+                 offset, yara keeps the one its atoms met first, candor
+                 PCRE2's first in order (docs/matching.md). Accepted when
+                 the -s output differs only in such lengths and both data
+                 are whole matches of the hex string.
 fibers           yara's regex engine runs out of fibers on some regexes
                  over some data and gives the whole file up: `error
                  scanning FILE: string "$a" in rule "r" caused error: 46`,
@@ -44,8 +52,8 @@ fibers           yara's regex engine runs out of fibers on some regexes
 
 import re
 
-KNOWN = ("count-in-lower", "for-none", "empty-message", "fast-first-match",
-         "fibers")
+KNOWN = ("count-in-lower", "for-none", "empty-message", "and-message",
+         "fast-first-match", "fibers", "hex-alternative")
 
 COUNT_IN = re.compile(r"#([A-Za-z0-9_]*)\s+in\s*\(")
 FOR_NONE = re.compile(r"\bfor\s+none\b")
@@ -177,10 +185,15 @@ EMPTY_FILLED = re.compile(rb'^(negative shift count|wrong type '
                           rb'"(regexp|undefined)" for .+ operator)$')
 
 
-def empty_message_filled(ref_line, cand_line):
-    """yara's error line has an empty message that candor filled in."""
-    return (ref_line.endswith(b": ") and cand_line.startswith(ref_line)
-            and EMPTY_FILLED.match(cand_line[len(ref_line):]) is not None)
+def message_difference(ref_line, cand_line):
+    """The documented difference between two error lines, or None."""
+    if ref_line.endswith(b": ") and cand_line.startswith(ref_line) and \
+            EMPTY_FILLED.match(cand_line[len(ref_line):]) is not None:
+        return "empty-message"
+    if ref_line.endswith(b" for ^ operator") and \
+            cand_line == ref_line[:-len(b"^ operator")] + b"& operator":
+        return "and-message"
+    return None
 
 
 def string_id(line, with_length):
@@ -284,3 +297,84 @@ def without_files(stdout, files, order, counts):
         if keep:
             out.append(line)
     return b"\n".join(out)
+
+
+HEX_TOKEN = re.compile(r"\s*(\[[^\]]*\]|[()|]|~?[0-9A-Fa-f?]{2})")
+
+
+def hex_regex(source):
+    """A Python bytes regex for a hex string's source `{ ... }` (jumps
+    lazy, alternatives in order), or None when it has a form not known."""
+    body = source[source.index("{") + 1:source.rindex("}")]
+    out, i = [], 0
+    while i < len(body):
+        if body[i].isspace():
+            i += 1
+            continue
+        m = HEX_TOKEN.match(body, i)
+        if m is None:
+            return None
+        t = m.group(1)
+        i = m.end()
+        if t in "()|":
+            out.append({"(": "(?:", ")": ")", "|": "|"}[t])
+        elif t.startswith("["):
+            inner = t[1:-1].strip()
+            lo, _, hi = inner.partition("-")
+            if "-" not in inner:
+                out.append(".{%d}" % int(lo))
+            else:
+                out.append(".{%s,%s}?" % (lo.strip() or "0", hi.strip()))
+        elif t.startswith("~"):
+            return None
+        else:
+            hi_n, lo_n = t[0], t[1]
+            if t == "??":
+                out.append(".")
+            elif "?" not in t:
+                out.append(re.escape(bytes([int(t, 16)])).decode("latin-1"))
+            else:
+                vals = [v for v in range(256)
+                        if (hi_n == "?" or v >> 4 == int(hi_n, 16)) and
+                        (lo_n == "?" or v & 15 == int(lo_n, 16))]
+                out.append("[" + "".join("\\x%02x" % v for v in vals)
+                           + "]")
+    return re.compile("".join(out).encode("latin-1"), re.S)
+
+
+def hex_data(line, with_length):
+    """The bytes a -s line shows for a hex string."""
+    text = line.split(b": ", 1)[1] if not with_length else \
+        line.split(b":", 3)[3][1:]
+    return bytes(int(b, 16) for b in text.split())
+
+
+def hex_choice_explained(hex_sources, ref, cand, with_length):
+    """-s outputs that differ only in the lengths of hex string matches
+    whose both data are whole matches. hex_sources: (rule name, '$id') ->
+    source of a hex string."""
+    r_blocks, c_blocks = blocks(ref, with_length), blocks(cand, with_length)
+    if [b[0] for b in r_blocks] != [b[0] for b in c_blocks]:
+        return False
+    for (head, r_ids), (_, c_ids) in zip(r_blocks, c_blocks):
+        if list(r_ids) != list(c_ids):
+            return False
+        name = head.split(b" ")[0].split(b":")[-1].decode("latin-1")
+        for sid, lines in r_ids.items():
+            mine = c_ids[sid]
+            if mine == lines:
+                continue
+            src = hex_sources.get((name, sid.decode("latin-1")))
+            pat = hex_regex(src) if src else None
+            if pat is None or len(mine) != len(lines):
+                return False
+            for a, b in zip(lines, mine):
+                if a == b:
+                    continue
+                if a.split(b":", 1)[0] != b.split(b":", 1)[0]:
+                    return False
+                da, db = hex_data(a, with_length), hex_data(b, with_length)
+                if len(da) >= 512 or len(db) >= 512 or \
+                        not pat.fullmatch(da) or not pat.fullmatch(db):
+                    return False
+    return True

@@ -102,6 +102,23 @@ def list_order(case):
     return names
 
 
+def hex_sources(case):
+    """(rule name, '$id') -> a hex string's source; a key two rules (in
+    different namespaces) give different sources is left out."""
+    table, clash = {}, set()
+    for r in case.rules():
+        for p in r.strings:
+            if p.kind != "hex" or p.ident == "$":
+                continue
+            key = (r.name, p.ident)
+            if table.get(key, p.source) != p.source:
+                clash.add(key)
+            table[key] = p.source
+    for key in clash:
+        del table[key]
+    return table
+
+
 def rule_table(case):
     """Rule name -> (its conditions, most anonymous strings), for
     known.fast_mode_explained (a name may be in several namespaces)."""
@@ -157,9 +174,9 @@ class Runner:
         if reason is None or self.as_is:
             return reason
         x, y = ref.first_error(), cand.first_error()
-        if ref.rc == cand.rc and ref.stdout == cand.stdout and \
-                known.empty_message_filled(x, y):
-            seen["empty-message"] += 1
+        tag = known.message_difference(x, y)
+        if ref.rc == cand.rc and ref.stdout == cand.stdout and tag:
+            seen[tag] += 1
             return None
         gone = known.fiber_files(ref.stderr)
         if gone:
@@ -186,6 +203,11 @@ class Runner:
                     "-L" in mode.flags):
                 seen["fast-first-match"] += 1
                 return None
+        if "-s" in mode.flags and ref.rc == cand.rc and \
+                known.hex_choice_explained(hex_sources(case), ref.stdout,
+                                           cand.stdout, "-L" in mode.flags):
+            seen["hex-alternative"] += 1
+            return None
         return reason
 
     def run_case(self, case, path):
