@@ -87,6 +87,8 @@ modules-diff: $(CANDOR)
 	python3 tests/modules/dump_diff.py --candor $(CANDOR) --module elf \
 	    --list $(BENCH_WORK)/corpus/full.types --type elf \
 	    --root $(BENCH_WORK)/corpus/full
+	CANDOR=$(CANDOR) CORPUS_DIR=$(BENCH_WORK)/corpus \
+	    bash tests/modules/dump_diff.sh pe all
 
 test-unit: $(UNIT)
 	$(UNIT)

@@ -8,9 +8,9 @@
 #include "modules/modules.h"
 
 static const struct module *const registry[] = {
-    &module_console, &module_cuckoo, &module_elf,   &module_hash,
-    &module_macho,   &module_magic,  &module_math,  &module_string,
-    &module_time,
+    &module_console, &module_cuckoo, &module_elf,    &module_hash,
+    &module_macho,   &module_magic,  &module_math,   &module_pe,
+    &module_string,  &module_time,
 };
 
 size_t module_count(void)
@@ -258,6 +258,33 @@ struct mod_obj *mod_array_push_obj(struct arena *a, struct mod_obj *arr)
     return e;
 }
 
+/* Most elements an array may reach by mod_array_set_obj: holes cost a
+ * value each, so a hostile index must not allocate without bound. */
+#define MOD_ARRAY_MAX_INDEX (1u << 20)
+
+struct mod_obj *mod_array_set_obj(struct arena *a, struct mod_obj *arr,
+                                  uint32_t index)
+{
+    struct mod_obj *e;
+
+    if (!elem_ok(arr, MT_STRUCT) || arr->kind != MT_ARRAY ||
+        index >= MOD_ARRAY_MAX_INDEX)
+        return NULL;
+    if (index < arr->n && arr->v[index].type == MV_OBJ)
+        return arr->v[index].u.o;
+    while (arr->n <= index) {
+        if (!grow(a, arr))
+            return NULL;
+        arr->v[arr->n++].type = MV_UNDEF;
+    }
+    if ((e = new_struct(a, arr->decl)) == NULL)
+        return NULL;
+    e->inst = arr->inst;
+    arr->v[index].type = MV_OBJ;
+    arr->v[index].u.o = e;
+    return e;
+}
+
 bool mod_array_push(struct arena *a, struct mod_obj *arr, struct mod_val v)
 {
     if (arr == NULL || arr->kind != MT_ARRAY ||
@@ -312,6 +339,23 @@ bool mod_dict_put(struct arena *a, struct mod_obj *dict, const void *key,
         return false;
     dict->v[dict->n++] = v;
     return true;
+}
+
+bool mod_dict_set(struct arena *a, struct mod_obj *dict, const void *key,
+                  size_t key_len, struct mod_val v)
+{
+    if (dict == NULL || dict->kind != MT_DICT || !scalar_matches(dict, v))
+        return false;
+    for (uint32_t i = 0; i < dict->n; i++) {
+        if (dict->keys[i].len == key_len &&
+            (key_len == 0 || memcmp(dict->keys[i].u.s, key, key_len) == 0)) {
+            if (v.type == MV_STR && !str_val(a, v.u.s, v.len, &v))
+                return false;
+            dict->v[i] = v;
+            return true;
+        }
+    }
+    return mod_dict_put(a, dict, key, key_len, v);
 }
 
 struct mod_val mod_get(const struct mod_obj *o, uint32_t member)

@@ -62,6 +62,7 @@ struct mod_instance;
  * a regex, given as its index for mod_call.regex), and where to put its result (left undefined on entry). */
 struct mod_call {
     struct mod_instance *inst;
+    const struct mod_obj *self; /* the structure the function belongs to */
     const uint8_t *data;
     uint64_t size;
     const struct mod_val *args;
@@ -198,11 +199,22 @@ bool mod_array_push(struct arena *a, struct mod_obj *arr, struct mod_val v);
 /* Appends an element that stays undefined (a hole: reads give undefined,
  * -D leaves it out), so later elements keep their indices. */
 bool mod_array_hole(struct arena *a, struct mod_obj *arr);
+/* The structure at index of an ARRAY of STRUCT, created if needed; the
+ * elements between the old end and index stay undefined (holes, which -D
+ * leaves out, as yara does). NULL when memory ran out or index is beyond
+ * 2^20. */
+struct mod_obj *mod_array_set_obj(struct arena *a, struct mod_obj *arr,
+                                  uint32_t index);
 /* Sets a DICT element; a repeated key keeps its first value, as yara's
  * dictionaries do. */
 struct mod_obj *mod_dict_put_obj(struct arena *a, struct mod_obj *dict,
                                  const void *key, size_t key_len);
 bool mod_dict_put(struct arena *a, struct mod_obj *dict, const void *key,
+                  size_t key_len, struct mod_val v);
+
+/* Sets a DICT element of scalars; a repeated key takes the new value, as
+ * yara's set_string("dict[%s]") does (pe.version_info). */
+bool mod_dict_set(struct arena *a, struct mod_obj *dict, const void *key,
                   size_t key_len, struct mod_val v);
 
 /* Reads: undefined when the object is NULL, the index out of range or the

@@ -13,8 +13,16 @@ extern const struct module module_hash;
 extern const struct module module_magic;
 extern const struct module module_macho;
 extern const struct module module_math;
+extern const struct module module_pe;
 extern const struct module module_string;
 extern const struct module module_time;
+
+/*
+ * The `entrypoint` keyword for PE data (pe.c): the entry point's file
+ * offset as yara 4.2.3 computes it; false when the data is no PE it reads
+ * for it (the VM then asks elf_entrypoint, modules/elf.h).
+ */
+bool pe_entry_point(const uint8_t *data, uint64_t size, int64_t *offset);
 
 /*
  * The bytes a function's (offset, size) arguments name, as yara takes them:

@@ -3,9 +3,11 @@
  *
  * The module's name, then its members one per line, indented by tabs:
  * `name = value` for scalars (`YR_UNDEFINED` when unset, strings quoted
- * with bytes outside 0x20-0x7e as \xNN, floats with six decimals), `name`
- * alone for structures, arrays and dictionaries with their contents one
- * level deeper: array elements as `[i]`, dictionary entries as `["key"]`,
+ * with bytes outside 0x20-0x7e as \xNN, `"` and `\` as they are, floats
+ * with six decimals), `name` alone for structures, arrays and dictionaries
+ * with their contents one level deeper: array elements as `[i]`,
+ * dictionary entries by their bare key (pe.version_info's
+ * `CompanyName = "..."` in yara 4.2.3),
  * unset elements left out. Functions are not printed.
  *
  * Member order follows yara's: its objects keep members in a list that
@@ -30,7 +32,7 @@ static void put_string(struct buf *b, const uint8_t *s, size_t n)
 {
     buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
-        if (s[i] >= 0x20 && s[i] <= 0x7e && s[i] != '"' && s[i] != '\\')
+        if (s[i] >= 0x20 && s[i] <= 0x7e)
             buf_putc(b, s[i]);
         else
             buf_printf(b, "\\x%02x", s[i]);
@@ -87,9 +89,7 @@ static void put_object(struct buf *b, const struct mod_obj *o, unsigned depth,
             continue;
         indent(b, depth);
         if (o->kind == MT_DICT) {
-            buf_putc(b, '[');
-            put_string(b, o->keys[i].u.s, o->keys[i].len);
-            buf_putc(b, ']');
+            buf_append(b, o->keys[i].u.s, o->keys[i].len);
         } else {
             buf_printf(b, "[%" PRIu32 "]", i);
         }

@@ -17,6 +17,7 @@
 #include "base/bytes.h"
 #include "base/mem.h"
 #include "modules/elf.h"
+#include "modules/modules.h"
 
 enum loop_kind {
     LOOP_KIND_RANGE,
@@ -853,6 +854,7 @@ static void mod_call(struct run *r, int64_t imm)
     call.regex = regex_for_module;
     call.regex_ctx = r;
     call.inst = o.u.o->inst;
+    call.self = o.u.o;
     call.data = r->env->data;
     call.size = r->env->size;
     call.args = args;
@@ -871,12 +873,13 @@ static uint64_t now_ns(void)
 }
 
 /* The deprecated `entrypoint` keyword: the entry point of the executable
- * formats yara 4.2.3 reads for it (ELF here), undefined for other data. */
+ * formats yara 4.2.3 reads for it (PE, ELF), undefined for other data. */
 static void entrypoint(struct run *r)
 {
     int64_t off;
 
-    if (elf_entrypoint(r->env->data, r->env->size, &off))
+    if (pe_entry_point(r->env->data, r->env->size, &off) ||
+        elf_entrypoint(r->env->data, r->env->size, &off))
         push_int(r, off);
     else
         push_undef(r);

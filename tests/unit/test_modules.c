@@ -5,6 +5,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "modules/module.h"
+#include "modules/pe.h"
 
 enum { S_NAME, S_SIZE };
 static const struct mod_decl section_members[] = {
@@ -150,4 +151,78 @@ TEST(modules_print_orders_members_as_yara)
     CHECK(out.data != NULL && memcmp(out.data, want, sizeof(want) - 1) == 0);
     buf_fini(&out);
     arena_fini(&a);
+}
+
+TEST(modules_dict_set_replaces_a_value)
+{
+    struct arena a;
+    struct mod_obj *o, *d;
+    struct mod_val one = {MV_STR, 3, {.s = (const uint8_t *)"one"}};
+    struct mod_val two = {MV_STR, 3, {.s = (const uint8_t *)"two"}};
+
+    arena_init(&a, 4096);
+    o = mod_obj_new(&a, &test_root);
+    d = mod_obj_child(&a, o, T_INFO);
+    CHECK(mod_dict_set(&a, d, "k", 1, one));
+    CHECK(mod_dict_set(&a, d, "k", 1, two));
+    CHECK_INT(d->n, 1);
+    CHECK(memcmp(mod_lookup(d, (const uint8_t *)"k", 1).u.s, "two", 3) == 0);
+    arena_fini(&a);
+}
+
+TEST(modules_array_set_leaves_holes)
+{
+    struct arena a;
+    struct mod_obj *o, *arr, *e;
+
+    arena_init(&a, 4096);
+    o = mod_obj_new(&a, &test_root);
+    arr = mod_obj_child(&a, o, T_SECTIONS);
+    e = mod_array_set_obj(&a, arr, 3);
+    CHECK(e != NULL);
+    CHECK(mod_set_int(e, S_SIZE, 9));
+    CHECK_INT(arr->n, 4);
+    CHECK_INT(mod_index(arr, 0).type, MV_UNDEF);
+    CHECK_INT(mod_index(arr, 2).type, MV_UNDEF);
+    CHECK(mod_index(arr, 3).u.o == e);
+    CHECK(mod_array_set_obj(&a, arr, 3) == e);
+    CHECK(mod_array_set_obj(&a, arr, 1) != NULL);
+    CHECK_INT(arr->n, 4);
+    CHECK(mod_array_set_obj(&a, arr, 1u << 20) == NULL);
+    arena_fini(&a);
+}
+
+/* pe.h's member indices name the members of pe.c's declaration. */
+TEST(modules_pe_member_indices)
+{
+    const struct mod_decl *pe = &module_find("pe", 2)->root;
+    static const struct {
+        const char *name;
+        int index;
+    } want[] = {
+        {"MACHINE_UNKNOWN", 0},
+        {"IMAGE_DEBUG_TYPE_REPRO", PE_N_CONSTANTS - 1},
+        {"is_pe", PE_IS_PE},
+        {"entry_point", PE_ENTRY_POINT},
+        {"version_info_list", PE_VERSION_INFO_LIST},
+        {"loader_flags", PE_LOADER_FLAGS},
+        {"rich_signature", PE_RICH_SIGNATURE},
+        {"IMPORT_ANY", PE_IMPORT_ANY},
+        {"export_details", PE_EXPORT_DETAILS},
+        {"delay_import_details", PE_DELAY_IMPORT_DETAILS},
+        {"pdb_path", PE_PDB_PATH},
+        {"number_of_signatures", PE_NUMBER_OF_SIGNATURES},
+    };
+
+    for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+        CHECK_INT(mod_member(pe, want[i].name, strlen(want[i].name)),
+                  want[i].index);
+    /* Every value member in between follows pe.h's enum: spot the
+     * neighbours of each checked one. */
+    CHECK_INT(mod_member(pe, "machine", 7), PE_MACHINE);
+    CHECK_INT(mod_member(pe, "sections", 8), PE_SECTIONS);
+    CHECK_INT(mod_member(pe, "overlay", 7), PE_OVERLAY);
+    CHECK_INT(mod_member(pe, "resources", 9), PE_RESOURCES);
+    CHECK_INT(mod_member(pe, "signatures", 10), PE_SIGNATURES);
+    CHECK_INT(mod_member(pe, "checksum", 8), PE_CHECKSUM);
 }

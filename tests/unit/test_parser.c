@@ -392,24 +392,24 @@ TEST(parser_dump_modules_and_externals)
     struct run r;
     struct buf out;
 
-    CHECK_STR(dumped("import \"pe\"\nrule m { condition: "
-                     "pe.number_of_sections > 1 and pe.sections[0].name == "
-                     "\".text\" and pe.exports(\"x\") and pe.imports(\"k\", "
-                     "\"f\") and for any s in pe.sections : (s.name == \"a\") "
-                     "and for any k, v in pe.version_info : (k == v) and "
-                     "defined pe.x }"),
-              "import pe\n"
+    CHECK_STR(dumped("import \"dex\"\nrule m { condition: "
+                     "dex.number_of_sections > 1 and dex.sections[0].name == "
+                     "\".text\" and dex.exports(\"x\") and dex.imports(\"k\", "
+                     "\"f\") and for any s in dex.sections : (s.name == \"a\") "
+                     "and for any k, v in dex.version_info : (k == v) and "
+                     "defined dex.x }"),
+              "import dex\n"
               "rule default:m\n"
               "  condition (and (and (and (and (and (and (> (field:unknown "
-              "number_of_sections (module pe)) 1) (== (field:unknown name "
-              "(index:unknown (field:unknown sections (module pe)) 0)) "
-              "\".text\")) (call:unknown (field:unknown exports (module pe)) "
-              "\"x\")) (call:unknown (field:unknown imports (module pe)) \"k\" "
-              "\"f\")) (for-in any (0) (field:unknown sections (module pe)) "
+              "number_of_sections (module dex)) 1) (== (field:unknown name "
+              "(index:unknown (field:unknown sections (module dex)) 0)) "
+              "\".text\")) (call:unknown (field:unknown exports (module dex)) "
+              "\"x\")) (call:unknown (field:unknown imports (module dex)) \"k\" "
+              "\"f\")) (for-in any (0) (field:unknown sections (module dex)) "
               "(== (field:unknown name (var:unknown 0)) \"a\"))) (for-in any "
-              "(0 1) (field:unknown version_info (module pe)) (== "
+              "(0 1) (field:unknown version_info (module dex)) (== "
               "(var:unknown 0) (var:unknown 1)))) (defined (field:unknown x "
-              "(module pe))))\n");
+              "(module dex))))\n");
     /* A boolean external is an integer to yara's type checks. */
     run_init(&r, false);
     apply_args(&r, "-d ext=1 -d sx=str -d fx=1.5 -d bx=true");
