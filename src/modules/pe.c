@@ -41,15 +41,17 @@ static uint64_t u64(const struct pe *pe, uint64_t off)
     return v;
 }
 
-/* Whether the data is a PE yara accepts: "MZ", a non-negative e_lfanew,
- * "PE\0\0" there and the whole optional header (PE32 or PE32+, by its
- * magic) inside the data. Fills the offsets of pe. */
-static bool find_headers(struct pe *pe)
+bool pe_open(struct pe *pe, struct arena *arena, struct mod_obj *root,
+             const uint8_t *data, uint64_t size)
 {
     uint16_t mz;
     uint32_t lfanew;
     uint64_t need;
 
+    memset(pe, 0, sizeof(*pe));
+    pe->b = bytes_make(data, (size_t)size);
+    pe->arena = arena;
+    pe->root = root;
     if (pe->b.len < 64 || !bytes_u16le(pe->b, 0, &mz) || mz != 0x5a4d ||
         !bytes_u32le(pe->b, 0x3c, &lfanew) || (int32_t)lfanew < 0)
         return false;
@@ -308,10 +310,7 @@ static void load(struct mod_instance *inst)
     mod_set_int(inst->root, PE_IS_PE, 0);
     if (pe == NULL)
         return;
-    pe->b = bytes_make(inst->data, (size_t)inst->size);
-    pe->arena = inst->arena;
-    pe->root = inst->root;
-    if (!find_headers(pe))
+    if (!pe_open(pe, inst->arena, inst->root, inst->data, inst->size))
         return;
     inst->state = pe;
     mod_set_int(inst->root, PE_IS_PE, 1);

@@ -170,6 +170,13 @@ enum {
     PE_SIG_NOT_AFTER,
 };
 
+/* Whether the data is a PE yara accepts: "MZ", a non-negative e_lfanew,
+ * "PE\0\0" there and the whole optional header (PE32 or PE32+, by its
+ * magic) inside the data. Fills pe (the dotnet module's too), with root
+ * the structure its parts fill. */
+bool pe_open(struct pe *pe, struct arena *arena, struct mod_obj *root,
+             const uint8_t *data, uint64_t size);
+
 /* The parsed file of a call, or NULL when the data is not a PE. */
 struct pe *pe_of(const struct mod_call *c);
 

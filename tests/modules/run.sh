@@ -3,8 +3,9 @@
 # the -D differential and tests/modules/*.yar conditions on crafted files
 # (tests/modules/mkelf.py) and on files every Debian 12 has, and each
 # tests/modules/check_*.py (macho: files built with clang, lld, lipo); for
-# pe, tests/modules/dump_diff.sh on crafted PEs (gen_pe.py) and the 20
-# smallest corpus PEs. The whole bench corpus is `make modules-diff`.
+# pe and dotnet, tests/modules/dump_diff.sh on crafted files (gen_pe.py,
+# gen_dotnet.py) and the smallest corpus files of their types. The whole
+# bench corpus is `make modules-diff`.
 #   tests/modules/run.sh CANDOR
 # Ends with `N passed, N failed`.
 set -u
@@ -44,15 +45,19 @@ for check in tests/modules/check_*.py; do
         fail=$((fail + 1))
     fi
 done
-# The pe module: crafted PEs (gen_pe.py) and the 20 smallest corpus PEs.
-out=$(CANDOR=$CANDOR bash tests/modules/dump_diff.sh pe 20)
-line=$(tail -n 1 <<<"$out")
-grep -v -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | head -n 60
-if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    pass=$((pass + BASH_REMATCH[1]))
-    fail=$((fail + BASH_REMATCH[2]))
-else
-    fail=$((fail + 1))
-fi
+# The pe module: crafted PEs (gen_pe.py) and the 20 smallest corpus PEs;
+# the dotnet module: crafted .NET files (gen_dotnet.py) and the 5 smallest
+# corpus .NET files.
+for spec in "pe 20" "dotnet 5"; do
+    out=$(CANDOR=$CANDOR bash tests/modules/dump_diff.sh $spec)
+    line=$(tail -n 1 <<<"$out")
+    grep -v -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | head -n 60
+    if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        pass=$((pass + BASH_REMATCH[1]))
+        fail=$((fail + BASH_REMATCH[2]))
+    else
+        fail=$((fail + 1))
+    fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
