@@ -26,7 +26,7 @@
 #define ATOMS_NONE (-1000000)     /* no atom at all */
 #define ATOMS_WARN_BELOW 38       /* yara warns under this quality */
 #define ATOMS_MIN_USEFUL 30       /* weaker atoms: search with PCRE2 */
-#define ATOMS_MAX_RUN 16          /* longest atom taken from a run */
+#define ATOMS_MAX_RUN 8           /* longest atom taken from a run */
 #define ATOMS_MAX_PER_FORM 256    /* more alternatives: no atoms */
 #define ATOMS_INF UINT64_MAX
 
