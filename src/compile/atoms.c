@@ -153,6 +153,9 @@ static void len_range(const struct re_node *n, unsigned depth, uint64_t *min,
     case RE_ANY:
         *min = *max = 1;
         break;
+    case RE_RUN:
+        *min = *max = n->n_run;
+        break;
     case RE_CONCAT:
         for (uint32_t i = 0; i < n->n_kids; i++) {
             len_range(n->kids[i], depth + 1, &a, &b);
@@ -357,6 +360,13 @@ static bool literal_only(const struct re_node *n, unsigned depth,
         (*len)++;
         return true;
     }
+    if (n->kind == RE_RUN) {
+        for (uint32_t i = 0; i < n->n_run; i++)
+            if (n->run[n->n_run + i] != 0xff)
+                return false;
+        *len += n->n_run;
+        return true;
+    }
     if (n->kind != RE_CONCAT)
         return false;
     for (uint32_t i = 0; i < n->n_kids; i++)
@@ -474,6 +484,10 @@ static void feed(struct walker *w, const struct re_node *n, struct seg *s,
             seg_push(w, s, best, v, m);
         else
             breaks(w, s, best, 1, 1);
+        break;
+    case RE_RUN: /* a hex string's: its nibbles count as yara's */
+        for (uint32_t i = 0; i < n->n_run; i++)
+            seg_push(w, s, best, n->run[i], n->run[n->n_run + i]);
         break;
     case RE_CONCAT:
         for (uint32_t i = 0; i < n->n_kids; i++)

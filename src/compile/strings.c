@@ -403,6 +403,31 @@ static void emit_repeat(struct buf *o, const struct re_node *n, bool wide,
     }
 }
 
+/* A RUN's elements (a hex string's, so never wide). */
+static void emit_run(struct buf *o, const struct re_node *n)
+{
+    uint32_t words[RE_CLASS_WORDS];
+    struct re_node nibble;
+
+    memset(&nibble, 0, sizeof(nibble));
+    nibble.kind = RE_CLASS;
+    nibble.cls = words;
+    for (uint32_t i = 0; i < n->n_run; i++) {
+        uint8_t v = n->run[i], m = n->run[n->n_run + i];
+        if (m == 0xff) {
+            emit_byte(o, v);
+        } else if (m == 0) {
+            buf_puts(o, "[\\x00-\\xff]");
+        } else {
+            memset(words, 0, sizeof(words));
+            for (unsigned b = 0; b < 256; b++)
+                if (((uint8_t)b & m) == v)
+                    re_class_add(&nibble, (uint8_t)b);
+            emit_class(o, &nibble);
+        }
+    }
+}
+
 static void emit(struct buf *o, const struct re_node *n, bool wide,
                  unsigned depth)
 {
@@ -423,6 +448,9 @@ static void emit(struct buf *o, const struct re_node *n, bool wide,
     case RE_ANY:
         buf_puts(o, "[\\x00-\\xff]");
         break;
+    case RE_RUN:
+        emit_run(o, n);
+        return;
     case RE_CONCAT:
         for (uint32_t i = 0; i < n->n_kids; i++)
             emit(o, n->kids[i], wide, depth + 1);
@@ -571,6 +599,13 @@ static bool flatten_fixed(const struct re_node *n, uint8_t *bytes,
         (*len)++;
         return true;
     }
+    case RE_RUN:
+        if (n->n_run > MASKED_MAX - *len)
+            return false;
+        memcpy(bytes + *len, n->run, n->n_run);
+        memcpy(mask + *len, n->run + n->n_run, n->n_run);
+        *len += n->n_run;
+        return true;
     case RE_CONCAT:
         for (uint32_t i = 0; i < n->n_kids; i++)
             if (!flatten_fixed(n->kids[i], bytes, mask, len, depth + 1))

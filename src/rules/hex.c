@@ -7,7 +7,8 @@
  *   byte    -> [0-9A-Fa-f?] [0-9A-Fa-f?]
  *   jump    -> '[' N ']' | '[' N '-' N? ']' | '[' '-' ']'
  *
- * Whitespace and C comments separate tokens. Messages and limits are yara
+ * Bytes, `??` and nibbles in a row become one RUN node (re.h). Whitespace
+ * and C comments separate tokens. Messages and limits are yara
  * 4.2.3's (found by running it): "[0]" is an invalid jump length, numbers
  * above INT32_MAX are errors (yara wraps some of them around, which we do
  * not copy), jumps inside alternatives must be bounded and at most 200.
@@ -47,6 +48,12 @@ struct hx {
 
 struct kids {
     struct re_node **v;
+    uint32_t n, cap;
+};
+
+/* Bytes of a run being read: value and mask pairs, on the heap. */
+struct run {
+    uint8_t *v;
     uint32_t n, cap;
 };
 
@@ -264,20 +271,21 @@ static struct re_node *kids_finish(struct hx *h, struct kids *k,
     return n;
 }
 
-/* The node of the current T_BYTE token, negated after a '~'. */
-static struct re_node *byte_node(struct hx *h, bool negate)
+/* The node of one byte, value under mask, negated after a '~'. */
+static struct re_node *byte_node(struct hx *h, uint8_t value, uint8_t mask,
+                                 bool negate)
 {
     struct re_node *n;
 
-    if (h->mask == 0xff && !negate) {
+    if (mask == 0xff && !negate) {
         n = new_node(h, RE_LITERAL);
         if (n != NULL)
-            n->byte = h->value;
+            n->byte = value;
         return n;
     }
-    if (h->mask == 0 && !negate)
+    if (mask == 0 && !negate)
         return new_node(h, RE_ANY);
-    if (h->mask == 0) {
+    if (mask == 0) {
         fail(h, "syntax error"); /* ~?? */
         return NULL;
     }
@@ -285,9 +293,52 @@ static struct re_node *byte_node(struct hx *h, bool negate)
     if (n == NULL)
         return NULL;
     for (unsigned b = 0; b < 256; b++)
-        if ((((uint8_t)b & h->mask) == h->value) != negate)
+        if ((((uint8_t)b & mask) == value) != negate)
             re_class_add(n, (uint8_t)b);
     return n;
+}
+
+/* Adds the current T_BYTE token to the run. */
+static bool run_push(struct hx *h, struct run *r)
+{
+    if (r->n == r->cap) {
+        uint32_t cap = r->cap ? r->cap * 2 : 64;
+        uint8_t *v;
+        if (cap > RE_MAX_JUMP / 2)
+            return fail(h, "out of memory");
+        v = mem_realloc_array(r->v, cap, 2);
+        if (v == NULL)
+            return fail(h, "out of memory");
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[2 * r->n] = h->value;
+    r->v[2 * r->n + 1] = h->mask;
+    r->n++;
+    return true;
+}
+
+/* Ends the run into k: one byte's node, or a RUN. */
+static bool run_flush(struct hx *h, struct run *r, struct kids *k)
+{
+    struct re_node *n;
+
+    if (r->n == 0)
+        return true;
+    if (r->n == 1) {
+        n = byte_node(h, r->v[0], r->v[1], false);
+    } else if ((n = new_node(h, RE_RUN)) != NULL) {
+        n->run = arena_alloc(h->a, 2 * (size_t)r->n);
+        if (n->run == NULL)
+            return fail(h, "out of memory");
+        for (uint32_t i = 0; i < r->n; i++) {
+            n->run[i] = r->v[2 * i];
+            n->run[r->n + i] = r->v[2 * i + 1];
+        }
+        n->n_run = r->n;
+    }
+    r->n = 0;
+    return kids_push(h, k, n);
 }
 
 /* The REPEAT of ANY for the current T_JUMP, with yara's checks. */
@@ -357,7 +408,7 @@ static struct re_node *parse_token(struct hx *h)
     }
     switch (h->tok) {
     case T_BYTE:
-        n = byte_node(h, negate);
+        n = byte_node(h, h->value, h->mask, negate);
         return n != NULL && next(h) ? n : NULL;
     case T_LPAREN:
         if (h->depth >= RE_MAX_DEPTH) {
@@ -385,19 +436,28 @@ static struct re_node *parse_token(struct hx *h)
     }
 }
 
+static bool tokens_end(const struct hx *h)
+{
+    return h->tok == T_END || h->tok == T_PIPE || h->tok == T_RPAREN;
+}
+
 /* tokens -> token (token | jump)*, ending in a token */
 static struct re_node *parse_tokens(struct hx *h)
 {
     struct kids k = {NULL, 0, 0};
-    bool last_jump = false;
+    struct run r = {NULL, 0, 0};
+    bool last_jump = false, ok = true;
 
-    if (!kids_push(h, &k, parse_token(h))) {
-        mem_free(k.v);
-        return NULL;
-    }
-    while (h->tok != T_END && h->tok != T_PIPE && h->tok != T_RPAREN) {
+    for (bool first = true; ok && (first || !tokens_end(h)); first = false) {
         struct re_node *n;
-        if (h->tok == T_JUMP) {
+        if (h->tok == T_BYTE) {
+            ok = run_push(h, &r) && next(h);
+            last_jump = false;
+            continue;
+        }
+        if (!(ok = run_flush(h, &r, &k)))
+            break;
+        if (h->tok == T_JUMP && !first) {
             n = jump_node(h);
             if (n != NULL && !next(h))
                 n = NULL;
@@ -406,10 +466,13 @@ static struct re_node *parse_tokens(struct hx *h)
             n = parse_token(h);
             last_jump = false;
         }
-        if (!kids_push(h, &k, n)) {
-            mem_free(k.v);
-            return NULL;
-        }
+        ok = kids_push(h, &k, n);
+    }
+    ok = ok && run_flush(h, &r, &k);
+    mem_free(r.v);
+    if (!ok) {
+        mem_free(k.v);
+        return NULL;
     }
     if (last_jump) {
         mem_free(k.v);

@@ -42,7 +42,7 @@ unsigned re_class_count(const struct re_node *n)
 {
     unsigned c = 0;
 
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < RE_CLASS_WORDS; i++)
         c += (unsigned)__builtin_popcount(n->cls[i]);
     return c;
 }
@@ -51,8 +51,13 @@ struct re_node *re_node_new(struct arena *a, enum re_kind kind)
 {
     struct re_node *n = arena_alloc(a, sizeof(*n));
 
-    if (n != NULL)
-        n->kind = kind;
+    if (n == NULL)
+        return NULL;
+    n->kind = kind;
+    if (kind == RE_CLASS &&
+        (n->cls = arena_alloc_array(a, RE_CLASS_WORDS, sizeof(*n->cls))) ==
+            NULL)
+        return NULL;
     return n;
 }
 
@@ -272,7 +277,7 @@ static struct re_node *parse_class(struct rx *p)
         }
     }
     if (neg)
-        for (int i = 0; i < 8; i++)
+        for (int i = 0; i < RE_CLASS_WORDS; i++)
             n->cls[i] = ~n->cls[i];
     n->negated = neg;
     return n;
@@ -430,7 +435,7 @@ static struct re_node *parse_atom(struct rx *p)
         } else {
             n = new_node(p, RE_CLASS);
             if (n != NULL) {
-                memset(n->cls, 0xff, sizeof(n->cls));
+                memset(n->cls, 0xff, RE_CLASS_WORDS * sizeof(*n->cls));
                 n->cls['\n' >> 5] &= ~(1u << ('\n' & 31));
             }
         }

@@ -4,7 +4,9 @@
  * re_parse_hex and re_parse_regex check a string's body the way yara does
  * and build a tree of re_node in the caller's arena. Hex strings become the
  * same nodes as regexes: bytes are LITERAL, `??` ANY, nibble wildcards and
- * `~XX` CLASS, jumps `[n-m]` a lazy REPEAT of ANY, alternatives ALT. A `.`
+ * `~XX` CLASS, jumps `[n-m]` a lazy REPEAT of ANY, alternatives ALT; two or
+ * more bytes, `??` and nibbles in a row are one RUN (a node per byte would
+ * take 88 bytes for each byte of a long hex string). A `.`
  * without /s becomes the CLASS of every byte but '\n'. The tree is what
  * compile/strings.c turns into vectorscan atoms and PCRE2 patterns; it owns
  * nothing and lives as long as the arena.
@@ -32,22 +34,31 @@ enum re_kind {
     RE_EOL,       /* $ */
     RE_WORD_BOUNDARY,     /* \b */
     RE_NOT_WORD_BOUNDARY, /* \B */
+    RE_RUN,       /* hex strings only: n_run bytes in a row (run) */
 };
+
+#define RE_CLASS_WORDS 8
 
 struct re_node {
     enum re_kind kind;
+    uint32_t min, max;       /* REPEAT */
+    uint32_t n_kids;
+    uint32_t n_run;          /* RUN */
     uint8_t byte;            /* LITERAL */
     bool greedy;             /* REPEAT */
     bool hex_jump;           /* REPEAT made from a hex jump */
-    uint32_t min, max;       /* REPEAT */
-    uint32_t cls[8];         /* CLASS: bit b set when byte b is in it */
     bool dot;                /* CLASS or ANY written as '.' (yara treats a
                                 dot apart from an explicit class) */
     bool negated;            /* CLASS written [^...] (cls is already the
                                 complement): under nocase yara excludes both
                                 cases of what is listed */
     struct re_node **kids;
-    uint32_t n_kids;
+    /* RUN: n_run values then n_run masks; element i matches byte b when
+     * (b & mask) == value: mask 0xff a byte, 0 `??`, 0xf0 or 0x0f a
+     * nibble (value has only the mask's bits). */
+    uint8_t *run;
+    uint32_t *cls;           /* CLASS: RE_CLASS_WORDS words, bit b set when
+                                byte b is in it (re_node_new makes it) */
 };
 
 /* Limits that keep hostile input cheap (yara has no such limits; its own
@@ -70,7 +81,8 @@ static inline void re_class_add(struct re_node *n, uint8_t b)
 /* Number of bytes in a CLASS. */
 unsigned re_class_count(const struct re_node *n);
 
-/* A zeroed node of the given kind in a; NULL when out of memory. */
+/* A zeroed node of the given kind in a (a CLASS with its empty set);
+ * NULL when out of memory. */
 struct re_node *re_node_new(struct arena *a, enum re_kind kind);
 
 /*

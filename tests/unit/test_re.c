@@ -12,8 +12,40 @@
 #include "rules/ast.h"
 #include "rules/re.h"
 
+static void dump(const struct re_node *n, char *out, size_t cap);
+
+/* A RUN's elements as single nodes would print, space-separated (in
+ * parentheses unless bare, i.e. directly inside a concatenation). */
+static void dump_run(const struct re_node *n, char *out, size_t cap,
+                     bool bare)
+{
+    uint32_t words[RE_CLASS_WORDS];
+    struct re_node one;
+    size_t len;
+
+    memset(&one, 0, sizeof(one));
+    one.cls = words;
+    len = strlen(out);
+    snprintf(out + len, cap - len, "%s", bare ? "" : "(");
+    for (uint32_t i = 0; i < n->n_run; i++) {
+        uint8_t v = n->run[i], m = n->run[n->n_run + i];
+        one.kind = m == 0xff ? RE_LITERAL : m == 0 ? RE_ANY : RE_CLASS;
+        one.byte = v;
+        memset(words, 0, sizeof(words));
+        for (unsigned b = 0; b < 256; b++)
+            if (((uint8_t)b & m) == v)
+                re_class_add(&one, (uint8_t)b);
+        len = strlen(out);
+        snprintf(out + len, cap - len, "%s", i > 0 ? " " : "");
+        dump(&one, out, cap);
+    }
+    len = strlen(out);
+    snprintf(out + len, cap - len, "%s", bare ? "" : ")");
+}
+
 /* A compact dump: 4d literal, . any, [lo-hi,...] class, (a b) concat,
- * (a|b) alt, x{m,n} repeat (? lazy, j hex jump), ^ $ \b \B, () empty. */
+ * (a|b) alt, x{m,n} repeat (? lazy, j hex jump), ^ $ \b \B, () empty;
+ * a RUN as the concatenation of its elements. */
 static void dump(const struct re_node *n, char *out, size_t cap)
 {
     size_t len = strlen(out);
@@ -28,6 +60,7 @@ static void dump(const struct re_node *n, char *out, size_t cap)
     case RE_EOL: snprintf(p, left, "$"); break;
     case RE_WORD_BOUNDARY: snprintf(p, left, "\\b"); break;
     case RE_NOT_WORD_BOUNDARY: snprintf(p, left, "\\B"); break;
+    case RE_RUN: dump_run(n, out, cap, false); break;
     case RE_CLASS: {
         int first = 1;
         snprintf(p, left, "[");
@@ -58,7 +91,10 @@ static void dump(const struct re_node *n, char *out, size_t cap)
                 len = strlen(out);
                 snprintf(out + len, cap - len, n->kind == RE_ALT ? "|" : " ");
             }
-            dump(n->kids[i], out, cap);
+            if (n->kind == RE_CONCAT && n->kids[i]->kind == RE_RUN)
+                dump_run(n->kids[i], out, cap, true);
+            else
+                dump(n->kids[i], out, cap);
         }
         len = strlen(out);
         snprintf(out + len, cap - len, ")");
@@ -124,6 +160,31 @@ TEST(hex_bytes_wildcards_nibbles)
     CHECK_STR(hx("5?"), "[50-5f]");
     CHECK_STR(hx("4D // comment\n 5A /* x */"), "(4d 5a)");
     CHECK_STR(hx("\t4D\r\n5A "), "(4d 5a)");
+}
+
+/* Bytes, ?? and nibbles in a row are one RUN node: value, then mask. */
+TEST(hex_runs)
+{
+    static const uint8_t want[] = {0x4d, 0x5a, 0, 0x40, 0x00,
+                                   0xff, 0xff, 0, 0xf0, 0x0f};
+    struct arena a;
+    struct re_node *n = NULL;
+    char err[64];
+
+    arena_init(&a, 4096);
+    CHECK(re_parse_hex(&a, (const uint8_t *)"4D 5A ?? 4? ?0 [2] 01 ~02",
+                       25, &n, err, sizeof(err)));
+    CHECK(n != NULL && n->kind == RE_CONCAT && n->n_kids == 4);
+    if (n != NULL && n->n_kids == 4) {
+        CHECK_INT(n->kids[0]->kind, RE_RUN);
+        CHECK_INT(n->kids[0]->n_run, 5);
+        CHECK(memcmp(n->kids[0]->run, want, sizeof(want)) == 0);
+        CHECK_INT(n->kids[2]->kind, RE_LITERAL); /* a run of one */
+        CHECK_INT(n->kids[3]->kind, RE_CLASS);   /* ~ ends a run */
+    }
+    arena_fini(&a);
+    CHECK_STR(hx("01 02 ( 03 04 | 05 ) 06 07"),
+              "(01 02 ((03 04)|05) 06 07)");
 }
 
 /* yara 4.2.3 rejects '~' (a 4.3 feature); candor takes it as 4.3 does. */
