@@ -80,8 +80,9 @@ check: $(CANDOR) $(UNIT) fuzz-build-replay
 diff: $(CANDOR)
 	python3 tests/diff/difftest.py --candor $(CANDOR)
 
-# The -D differential of the elf module over the bench corpus's ELF files
-# (make check runs it on crafted and system files only).
+# The -D differential of the elf, pe and dotnet modules over the bench
+# corpus's files of their types (make check runs it on crafted files and a
+# few small ones only).
 BENCH_WORK ?= bench/work
 modules-diff: $(CANDOR)
 	python3 tests/modules/dump_diff.py --candor $(CANDOR) --module elf \
@@ -89,6 +90,8 @@ modules-diff: $(CANDOR)
 	    --root $(BENCH_WORK)/corpus/full
 	CANDOR=$(CANDOR) CORPUS_DIR=$(BENCH_WORK)/corpus \
 	    bash tests/modules/dump_diff.sh pe all
+	CANDOR=$(CANDOR) CORPUS_DIR=$(BENCH_WORK)/corpus \
+	    bash tests/modules/dump_diff.sh dotnet all
 
 test-unit: $(UNIT)
 	$(UNIT)
