@@ -464,6 +464,11 @@ void match_db_free(struct match_db *db)
     for (uint32_t i = 0; db->codes != NULL && i < db->n_forms; i++)
         pcre2_code_free(db->codes[i]);
     mem_free(db->codes);
+    mem_free((void *)db->jitted);
+    if (db->jit_lock != NULL) {
+        pthread_mutex_destroy(db->jit_lock);
+        mem_free(db->jit_lock);
+    }
     mem_free(db->forms);
     mem_free(db->atoms);
     mem_free(db->links);
@@ -510,17 +515,42 @@ enum candor_status match_pcre_compile(const char *pattern, size_t len,
             snprintf(err, err_len, "%s", (const char *)msg);
         return CANDOR_ERROR_SYNTAX;
     }
-    /* Without JIT (too large, or no JIT on this machine) the interpreter
-     * gives the same results more slowly. */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     *out = code;
     return CANDOR_OK;
+}
+
+const pcre2_code *match_form_code(const struct match_db *db, uint32_t fi)
+{
+    if (!atomic_load_explicit(&db->jitted[fi], memory_order_acquire)) {
+        pthread_mutex_lock(db->jit_lock);
+        if (!atomic_load_explicit(&db->jitted[fi], memory_order_relaxed)) {
+            /* Without JIT (too large, no JIT here, out of memory) the
+             * interpreter gives the same results more slowly. */
+            (void)pcre2_jit_compile(db->codes[fi], PCRE2_JIT_COMPLETE);
+            atomic_store_explicit(&db->jitted[fi], 1, memory_order_release);
+        }
+        pthread_mutex_unlock(db->jit_lock);
+    }
+    return db->codes[fi];
 }
 
 enum candor_status match_db_finish(struct match_db *db)
 {
     uint32_t n = 0;
 
+    db->jitted = mem_calloc(db->n_forms ? db->n_forms : 1,
+                            sizeof(*db->jitted));
+    db->jit_lock = mem_alloc(sizeof(*db->jit_lock));
+    if (db->jitted == NULL || db->jit_lock == NULL) {
+        mem_free(db->jit_lock);
+        db->jit_lock = NULL;
+        return CANDOR_ERROR_NOMEM;
+    }
+    if (pthread_mutex_init(db->jit_lock, NULL) != 0) {
+        mem_free(db->jit_lock);
+        db->jit_lock = NULL;
+        return CANDOR_ERROR_NOMEM;
+    }
     db->max_atom_len = 1;
     for (uint32_t i = 0; i < db->n_atoms; i++)
         if (db->atoms[i].len > db->max_atom_len)

@@ -12,6 +12,8 @@
 #define CANDOR_MATCH_INT_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <pthread.h>
+#include <stdatomic.h>
 #include <hs.h>
 #include <pcre2.h>
 
@@ -70,6 +72,8 @@ struct match_db {
     uint32_t n_scan_all;
     uint32_t max_atom_len;
     pcre2_code **codes;      /* per form; NULL unless FORM_REGEX */
+    atomic_uchar *jitted;    /* per form: codes[i] went through the JIT */
+    pthread_mutex_t *jit_lock; /* taken to JIT-compile a code, once */
     hs_database_t *hs;       /* NULL when there is no atom */
 };
 
@@ -78,10 +82,17 @@ struct match_db {
 #define MATCH_PCRE_DEPTH_LIMIT 10000u
 #define MATCH_PCRE_HEAP_LIMIT_KB 65536u
 
-/* Compiles one regex form's text; on failure writes PCRE2's message. */
+/* Compiles one regex form's text; on failure writes PCRE2's message.
+ * The JIT compilation is left to match_form_code (most forms of a large
+ * rule set never reach PCRE2 in a scan, and JIT-compiling them all was
+ * most of the time a compiled rule set took to load). */
 enum candor_status match_pcre_compile(const char *pattern, size_t len,
                                       unsigned flags, pcre2_code **out,
                                       char *err, size_t err_len);
+
+/* Regex form fi's code, JIT-compiled on its first use by any thread
+ * (scanners share db; the lock is taken once per form). */
+const pcre2_code *match_form_code(const struct match_db *db, uint32_t fi);
 
 /* Compiles the vectorscan database of db's atoms (db->hs stays NULL when
  * there are none). */

@@ -30,6 +30,8 @@ enum candor_status match_regex_new(const char *pattern, size_t len,
         mem_free(re);
         return rc;
     }
+    /* A `matches` regex runs on every file whose rule gets that far. */
+    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
     *out = re;
     return CANDOR_OK;
 }

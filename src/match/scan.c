@@ -509,7 +509,7 @@ static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
                          uint64_t hi)
 {
     const struct form *f = &s->db->forms[fi];
-    const pcre2_code *code = s->db->codes[fi];
+    const pcre2_code *code = match_form_code(s->db, fi);
     uint64_t pos = lo;
 
     if (hi >= s->len)
