@@ -43,6 +43,7 @@ EXTERNALS=(-d filename= -d filepath= -d extension= -d filetype= -d owner=)
 # name:tier.  Sets on which yara runs at a few MB/s use the 32 MiB mini tier,
 # the others the full tier, so the whole matrix fits in an hour.
 SETS=(
+    "all-787:mini"
     "all-593:mini"
     "yara-rules:mini"
     "reversinglabs:full"
@@ -98,44 +99,51 @@ resolve_candor() {
 # ---------------------------------------------------------------- rule sets
 
 # module_free_list: the public rule files that import no module, include no
-# file and that yara compiles alone.  Cached: the key covers every rule file's
-# bytes and yara's version, so a changed file or yara recomputes the list.
+# file and that yara compiles alone (module-free.list), and every public rule
+# file yara compiles alone, modules included (all.list).  Cached: the key
+# covers every rule file's bytes and yara's version, so a changed file or
+# yara recomputes the lists.
 module_free_list() {
     local out=$RULES_DIR/module-free.list key
     [[ -d $RULESETS ]] || die "rule sets not found at $RULESETS"
     key=$({ yara --version; cd "$RULESETS" && find . -type f \( -name '*.yar' -o -name '*.yara' \) -print0 |
         LC_ALL=C sort -z | xargs -0 sha256sum; } | sha256sum | cut -c1-64)
-    if [[ -f $out && -f $out.key && $(cat "$out.key") == "$key" ]]; then
+    if [[ -f $out && -f $out.key && $(cat "$out.key") == "$key" &&
+        -f $RULES_DIR/all.list ]]; then
         return 0
     fi
-    log "finding the module-free rule files (compiling each alone with yarac)"
+    log "finding the rule files yara compiles alone (each with yarac)"
     local f tmp=$RULES_DIR/check.yc
     (
         cd "$RULESETS"
         find . -type f \( -name '*.yar' -o -name '*.yara' \) -printf '%P\n' | LC_ALL=C sort |
             while IFS= read -r f; do
-                if grep -q -E '^[[:space:]]*(import|include)[[:space:]]' "$f"; then
-                    continue
-                fi
                 if yarac "${EXTERNALS[@]}" "$f" "$tmp" >/dev/null 2>&1; then
                     printf '%s\n' "$f"
                 fi
             done
+    ) >"$RULES_DIR/all.list.tmp"
+    (
+        cd "$RULESETS"
+        while IFS= read -r f; do
+            grep -q -E '^[[:space:]]*(import|include)[[:space:]]' "$f" || printf '%s\n' "$f"
+        done <"$RULES_DIR/all.list.tmp"
     ) >"$out.tmp"
     rm -f "$tmp"
+    mv "$RULES_DIR/all.list.tmp" "$RULES_DIR/all.list"
     mv "$out.tmp" "$out"
     echo "$key" >"$out.key"
 }
 
-# write_namespaced_args FILTER OUT: one `NSn:/abs/path` argument per line for
-# the module-free files whose path starts with FILTER ("" for all).  n is the
-# file's position in the whole list, so a file has the same namespace in
-# every set.
+# write_namespaced_args FILTER OUT [LIST]: one `NSn:/abs/path` argument per
+# line for the files of LIST (default module-free.list) whose path starts
+# with FILTER ("" for all).  n is the file's position in LIST, so a file has
+# the same namespace in every set drawn from one list.
 write_namespaced_args() {
-    local filter=$1 out=$2
+    local filter=$1 out=$2 list=${3:-module-free.list}
     awk -v root="$RULESETS" -v filter="$filter" \
         'index($0, filter) == 1 { print "NS" NR ":" root "/" $0 }' \
-        "$RULES_DIR/module-free.list" >"$out"
+        "$RULES_DIR/$list" >"$out"
 }
 
 # generate_rules: the seeded synthetic sets, regenerated when the generator
@@ -161,8 +169,10 @@ prepare_rules() {
         log "WARNING: the rule sets or yara changed, so figures are not comparable with older runs"
     fi
     MODULE_FREE_COUNT=$n
+    ALL_COUNT=$(wc -l <"$RULES_DIR/all.list")
     log "module-free rule files: $n ($(grep -c '^yara-rules/' "$RULES_DIR/module-free.list") yara-rules," \
         "$(grep -c '^reversinglabs/' "$RULES_DIR/module-free.list") reversinglabs)"
+    write_namespaced_args "" "$RULES_DIR/all-787.args" all.list
     write_namespaced_args "" "$RULES_DIR/all-593.args"
     write_namespaced_args "yara-rules/" "$RULES_DIR/yara-rules.args"
     write_namespaced_args "reversinglabs/" "$RULES_DIR/reversinglabs.args"
@@ -448,7 +458,7 @@ machine_info() {
 - yara $(yara --version); candor: $candor_version ($CANDOR_BIN)
 - corpus: full $(tier_bytes full) bytes in $(wc -l <"$CORPUS/full.manifest") files, manifest sha256 $(sed -n 2p "$STATE/full.done");
   mini $(tier_bytes mini) bytes in $(wc -l <"$CORPUS/mini.manifest") files, manifest sha256 $(sed -n 2p "$STATE/mini.done")
-- rules: $MODULE_FREE_COUNT module-free public rule files; generated sets from bench/gen_rules.py
+- rules: $ALL_COUNT public rule files yara compiles alone (all-787), $MODULE_FREE_COUNT of them module-free; generated sets from bench/gen_rules.py
   (sha256 $(cut -c1-12 "$RULES_DIR/gen.key"))
 - MB/s = corpus bytes / 10^6 / whole-process wall seconds (warm page cache); ratio = candor MB/s / yara MB/s
   (above 1: candor is faster), shown only when both tools report the same \`RULE FILE\` lines
