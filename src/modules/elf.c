@@ -24,7 +24,11 @@
  *  - entry_point is e_entry as a file offset: through the PT_LOAD
  *    segments for ET_EXEC, through the sections for other types;
  *    undefined for an e_entry of 0.
+ *
+ * import_md5() and telfhash() are newer than 4.2.3 (YARA 4.3,
+ * docs/modules/elf.rst): see their comments below.
  */
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +64,9 @@ static const struct mod_decl symbol_members[] = {
     DECL_INT("type"), DECL_INT("bind"), DECL_INT("shndx"),
 };
 enum { SYM_NAME, SYM_VALUE, SYM_SIZE, SYM_TYPE, SYM_BIND, SYM_SHNDX };
+
+static const struct mod_overload elf_import_md5_fns[1];
+static const struct mod_overload elf_telfhash_fns[1];
 
 static const struct mod_decl members[] = {
     DECL_CONST_INT("ET_NONE", 0), DECL_CONST_INT("ET_REL", 1),
@@ -133,6 +140,8 @@ static const struct mod_decl members[] = {
     DECL_STRUCT_ARRAY("symtab", symbol_members),
     DECL_INT("dynsym_entries"),
     DECL_STRUCT_ARRAY("dynsym", symbol_members),
+    DECL_FUNC("import_md5", elf_import_md5_fns),
+    DECL_FUNC("telfhash", elf_telfhash_fns),
 };
 
 /* The indices of the members the module sets: after 5 ET_, 14 EM_, 12
@@ -144,10 +153,10 @@ enum {
     M_SECTIONS,
     M_SEGMENTS = M_SECTIONS + 1 + 10 + 32 + 7 + 3 + 3,
     M_DYNAMIC_ENTRIES, M_DYNAMIC, M_SYMTAB_ENTRIES, M_SYMTAB,
-    M_DYNSYM_ENTRIES, M_DYNSYM,
+    M_DYNSYM_ENTRIES, M_DYNSYM, M_IMPORT_MD5, M_TELFHASH,
 };
 
-_Static_assert(DECL_LEN(members) == M_DYNSYM + 1, "member indices");
+_Static_assert(DECL_LEN(members) == M_TELFHASH + 1, "member indices");
 
 /* ---- The file ----------------------------------------------------------- */
 
@@ -387,6 +396,38 @@ struct symtab {
     uint64_t offset, size, str_offset, str_size;
 };
 
+/* What the module keeps for its functions: the file and the symbol table
+ * they read (the dynamic one when the file has one, as YARA does). */
+struct elf_state {
+    struct elf e;
+    struct symtab syms;
+};
+
+/* The fields of the Elf32_Sym or Elf64_Sym at off (inside the file: the
+ * table was checked to be). */
+struct sym {
+    uint64_t name, value, size, info, shndx;
+};
+
+static struct sym symbol_at(const struct elf *e, uint64_t o)
+{
+    struct sym s;
+
+    s.name = rd(e, o, 4);
+    if (e->is64) {
+        s.info = rd(e, o + 4, 1);
+        s.shndx = rd(e, o + 6, 2);
+        s.value = rd(e, o + 8, 8);
+        s.size = rd(e, o + 16, 8);
+    } else {
+        s.value = rd(e, o + 4, 4);
+        s.size = rd(e, o + 8, 4);
+        s.info = rd(e, o + 12, 1);
+        s.shndx = rd(e, o + 14, 2);
+    }
+    return s;
+}
+
 static void list_symbols(struct mod_instance *inst, const struct elf *e,
                          const struct symtab *t, uint32_t array,
                          uint32_t count)
@@ -396,38 +437,27 @@ static void list_symbols(struct mod_instance *inst, const struct elf *e,
     uint64_t n = t->size / e->symsize;
 
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t o = t->offset + i * e->symsize;
-        uint64_t name = rd(e, o, 4), value, size, info, shndx;
+        struct sym y = symbol_at(e, t->offset + i * e->symsize);
         struct mod_obj *s = mod_array_push_obj(a, arr);
         const uint8_t *str;
         size_t len;
 
         if (s == NULL)
             return;
-        if (e->is64) {
-            info = rd(e, o + 4, 1);
-            shndx = rd(e, o + 6, 2);
-            value = rd(e, o + 8, 8);
-            size = rd(e, o + 16, 8);
-        } else {
-            value = rd(e, o + 4, 4);
-            size = rd(e, o + 8, 4);
-            info = rd(e, o + 12, 1);
-            shndx = rd(e, o + 14, 2);
-        }
-        if (string_in(e, t->str_offset, t->str_offset + t->str_size, name,
+        if (string_in(e, t->str_offset, t->str_offset + t->str_size, y.name,
                       &str, &len))
             mod_set_str(a, s, SYM_NAME, str, len);
-        mod_set_int(s, SYM_VALUE, (int64_t)value);
-        mod_set_int(s, SYM_SIZE, (int64_t)size);
-        mod_set_int(s, SYM_TYPE, (int64_t)(info & 0xf));
-        mod_set_int(s, SYM_BIND, (int64_t)(info >> 4));
-        mod_set_int(s, SYM_SHNDX, (int64_t)shndx);
+        mod_set_int(s, SYM_VALUE, (int64_t)y.value);
+        mod_set_int(s, SYM_SIZE, (int64_t)y.size);
+        mod_set_int(s, SYM_TYPE, (int64_t)(y.info & 0xf));
+        mod_set_int(s, SYM_BIND, (int64_t)(y.info >> 4));
+        mod_set_int(s, SYM_SHNDX, (int64_t)y.shndx);
     }
     mod_set_int(inst->root, count, (int64_t)n);
 }
 
-static void list_sections(struct mod_instance *inst, const struct elf *e)
+static void list_sections(struct mod_instance *inst, const struct elf *e,
+                          struct symtab *chosen)
 {
     struct arena *a = inst->arena;
     struct mod_obj *arr = mod_obj_child(a, inst->root, M_SECTIONS);
@@ -467,6 +497,7 @@ static void list_sections(struct mod_instance *inst, const struct elf *e)
         list_symbols(inst, e, &tabs[0], M_SYMTAB, M_SYMTAB_ENTRIES);
     if (tabs[1].found)
         list_symbols(inst, e, &tabs[1], M_DYNSYM, M_DYNSYM_ENTRIES);
+    *chosen = tabs[tabs[1].found];
 }
 
 /* A PT_DYNAMIC segment: where its entries start (and that offset modulo
@@ -600,10 +631,11 @@ static void list_segments(struct mod_instance *inst, const struct elf *e)
 static void elf_load(struct mod_instance *inst)
 {
     struct mod_obj *root = inst->root;
+    struct elf_state *st = arena_alloc(inst->arena, sizeof(*st));
     struct elf e;
     uint64_t entry;
 
-    if (!elf_open(&e, inst->data, inst->size, false))
+    if (st == NULL || !elf_open(&e, inst->data, inst->size, false))
         return;
     mod_set_int(root, M_TYPE, (int64_t)e.type);
     mod_set_int(root, M_MACHINE, (int64_t)rd(&e, 18, 2));
@@ -616,11 +648,102 @@ static void elf_load(struct mod_instance *inst)
     mod_set_int(root, M_NUMBER_OF_SEGMENTS, (int64_t)e.phnum);
     if (e.entry != 0 && entry_offset(&e, &entry))
         mod_set_int(root, M_ENTRY_POINT, (int64_t)entry);
-    if (sections_inside(&e))
-        list_sections(inst, &e);
+    if (sections_inside(&e)) {
+        st->e = e;
+        list_sections(inst, &e, &st->syms);
+        inst->state = st;
+    }
     if (segments_inside(&e))
         list_segments(inst, &e);
 }
+
+/* ---- Functions ---------------------------------------------------------- */
+
+/* A symbol's name, lowercased (ASCII only), in the arena. */
+struct name {
+    const char *s;
+    size_t len;
+};
+
+static int by_name(const void *x, const void *y)
+{
+    const struct name *a = x, *b = y;
+    int d = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+    return d != 0 ? d : (a->len > b->len) - (a->len < b->len);
+}
+
+/*
+ * import_md5(): the MD5, in lowercase hex, of the names of the undefined
+ * symbols (st_shndx SHN_UNDEF, name not empty) of the dynamic symbol table
+ * (of the symbol table when there is none), lowercased, sorted bytewise
+ * and joined with commas; undefined when there is no such name. Names are
+ * those elf.dynsym[i].name gives.
+ */
+static void import_md5(struct mod_call *c)
+{
+    const struct elf_state *st = c->inst->state;
+    struct name *names;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    uint64_t n, count = 0;
+    EVP_MD_CTX *ctx;
+    bool ok;
+
+    if (st == NULL || !st->syms.found)
+        return;
+    n = st->syms.size / st->e.symsize;
+    if (n == 0 || (names = arena_alloc(c->inst->arena,
+                                       (size_t)n * sizeof(*names))) == NULL)
+        return;
+    for (uint64_t i = 0; i < n; i++) {
+        struct sym y = symbol_at(&st->e, st->syms.offset + i * st->e.symsize);
+        const uint8_t *str;
+        size_t len;
+        char *low;
+
+        if (y.shndx != 0 ||
+            !string_in(&st->e, st->syms.str_offset,
+                       st->syms.str_offset + st->syms.str_size, y.name, &str,
+                       &len) ||
+            len == 0)
+            continue;
+        if ((low = arena_alloc(c->inst->arena, len)) == NULL)
+            return;
+        for (size_t j = 0; j < len; j++)
+            low[j] = (char)(str[j] >= 'A' && str[j] <= 'Z' ? str[j] + 32
+                                                           : str[j]);
+        names[count].s = low;
+        names[count++].len = len;
+    }
+    if (count == 0 || (ctx = EVP_MD_CTX_new()) == NULL)
+        return;
+    qsort(names, (size_t)count, sizeof(*names), by_name);
+    ok = EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1;
+    for (uint64_t i = 0; ok && i < count; i++)
+        ok = (i == 0 || EVP_DigestUpdate(ctx, ",", 1) == 1) &&
+             EVP_DigestUpdate(ctx, names[i].s, names[i].len) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (ok)
+        mod_ret_hex(c, md, md_len);
+}
+
+/*
+ * telfhash(): declared, so that rules using it compile, but always
+ * undefined: YARA gives the TLSH digest of a list of symbol names, and the
+ * only TLSH Debian 12 has (libtlsh 3.4.4) hashes nothing shorter than 256
+ * bytes, where YARA's hashes 50 bytes and up; every value in YARA's
+ * documentation and tests is of a shorter list (docs/compat.md).
+ */
+static void telfhash(struct mod_call *c)
+{
+    (void)c;
+}
+
+static const struct mod_overload elf_import_md5_fns[1] = {
+    {"", 's', import_md5}};
+static const struct mod_overload elf_telfhash_fns[1] = {{"", 's', telfhash}};
 
 const struct module module_elf = {
     .name = "elf",

@@ -20,22 +20,13 @@ static bool bytes_of(const struct mod_call *c, bool range, const uint8_t **p,
 
 static void digest(struct mod_call *c, bool range, const EVP_MD *md)
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     const uint8_t *p;
     size_t n;
-    char *s;
 
-    if (!bytes_of(c, range, &p, &n) ||
-        !EVP_Digest(p, n, out, &len, md, NULL) ||
-        (s = arena_alloc(c->inst->arena, 2 * (size_t)len + 1)) == NULL)
-        return;
-    for (unsigned int i = 0; i < len; i++) {
-        s[2 * i] = hex[out[i] >> 4];
-        s[2 * i + 1] = hex[out[i] & 15];
-    }
-    mod_ret_str(c, s, 2 * (size_t)len);
+    if (bytes_of(c, range, &p, &n) && EVP_Digest(p, n, out, &len, md, NULL))
+        mod_ret_hex(c, out, len);
 }
 
 static void md5_range(struct mod_call *c) { digest(c, true, EVP_md5()); }

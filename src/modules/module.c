@@ -416,3 +416,20 @@ bool mod_range(const struct mod_call *c, int64_t offset, int64_t size,
              : (size_t)(c->size - (uint64_t)offset);
     return true;
 }
+
+void mod_ret_hex(struct mod_call *c, const unsigned char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *s = arena_alloc(c->inst->arena, 2 * n + 1);
+
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        s[2 * i] = hex[p[i] >> 4];
+        s[2 * i + 1] = hex[p[i] & 15];
+    }
+    s[2 * n] = '\0';
+    c->ret.type = MV_STR;
+    c->ret.len = (uint32_t)(2 * n);
+    c->ret.u.s = (const uint8_t *)s;
+}

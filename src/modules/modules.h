@@ -33,6 +33,12 @@ bool pe_entry_point(const uint8_t *data, uint64_t size, int64_t *offset);
 bool mod_range(const struct mod_call *c, int64_t offset, int64_t size,
                const uint8_t **p, size_t *n);
 
+/*
+ * Sets c's result to the lowercase hex form of the n bytes at p (a digest),
+ * written in the instance's arena; leaves it undefined when memory ran out.
+ */
+void mod_ret_hex(struct mod_call *c, const unsigned char *p, size_t n);
+
 /* Result setters for module functions. */
 static inline void mod_ret_int(struct mod_call *c, int64_t v)
 {

@@ -534,13 +534,11 @@ const struct mod_overload pe_exports_index_fns[3] = {
  */
 static void imphash(struct mod_call *c)
 {
-    static const char hex[] = "0123456789abcdef";
     struct pe *pe = pe_of(c);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     EVP_MD_CTX *ctx;
     bool first = true, ok;
-    char *out;
 
     if (pe == NULL || lists_of(pe) == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
         return;
@@ -572,13 +570,8 @@ static void imphash(struct mod_call *c)
     }
     ok = ok && EVP_DigestFinal_ex(ctx, md, &md_len) == 1;
     EVP_MD_CTX_free(ctx);
-    if (!ok || (out = arena_alloc(pe->arena, 2 * (size_t)md_len + 1)) == NULL)
-        return;
-    for (unsigned int i = 0; i < md_len; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    mod_ret_str(c, out, 2 * (size_t)md_len);
+    if (ok)
+        mod_ret_hex(c, md, md_len);
 }
 
 const struct mod_overload pe_imphash_fns[1] = {{"", 's', imphash}};
