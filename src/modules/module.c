@@ -8,9 +8,9 @@
 #include "modules/modules.h"
 
 static const struct module *const registry[] = {
-    &module_console, &module_cuckoo, &module_dotnet, &module_elf,
-    &module_hash,    &module_macho,  &module_magic,  &module_math,
-    &module_pe,      &module_string, &module_time,
+    &module_console, &module_cuckoo, &module_dex,    &module_dotnet,
+    &module_elf,     &module_hash,   &module_macho,  &module_magic,
+    &module_math,    &module_pe,     &module_string, &module_time,
 };
 
 size_t module_count(void)

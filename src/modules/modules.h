@@ -8,6 +8,7 @@
 
 extern const struct module module_console;
 extern const struct module module_cuckoo;
+extern const struct module module_dex;
 extern const struct module module_dotnet;
 extern const struct module module_elf;
 extern const struct module module_hash;

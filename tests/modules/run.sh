@@ -4,8 +4,9 @@
 # (tests/modules/mkelf.py) and on files every Debian 12 has, and each
 # tests/modules/check_*.py (macho: files built with clang, lld, lipo); for
 # pe and dotnet, tests/modules/dump_diff.sh on crafted files (gen_pe.py,
-# gen_dotnet.py) and the smallest corpus files of their types. The whole
-# bench corpus is `make modules-diff`.
+# gen_dotnet.py) and the smallest corpus files of their types; for dex, on
+# crafted and real DEX files (gen_dex.py). The whole bench corpus is
+# `make modules-diff`.
 #   tests/modules/run.sh CANDOR
 # Ends with `N passed, N failed`.
 set -u
@@ -47,8 +48,9 @@ for check in tests/modules/check_*.py; do
 done
 # The pe module: crafted PEs (gen_pe.py) and the 20 smallest corpus PEs;
 # the dotnet module: crafted .NET files (gen_dotnet.py) and the 5 smallest
-# corpus .NET files.
-for spec in "pe 20" "dotnet 5"; do
+# corpus .NET files; the dex module: crafted DEX files and real ones
+# (gen_dex.py; the corpus has none).
+for spec in "pe 20" "dotnet 5" "dex 0"; do
     out=$(CANDOR=$CANDOR bash tests/modules/dump_diff.sh $spec)
     line=$(tail -n 1 <<<"$out")
     grep -v -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | head -n 60

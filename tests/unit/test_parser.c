@@ -392,24 +392,22 @@ TEST(parser_dump_modules_and_externals)
     struct run r;
     struct buf out;
 
+    /* Module fields take their declared types; an array of structures
+     * indexed, or walked by a loop, gives structures (no type). */
     CHECK_STR(dumped("import \"dex\"\nrule m { condition: "
-                     "dex.number_of_sections > 1 and dex.sections[0].name == "
-                     "\".text\" and dex.exports(\"x\") and dex.imports(\"k\", "
-                     "\"f\") and for any s in dex.sections : (s.name == \"a\") "
-                     "and for any k, v in dex.version_info : (k == v) and "
-                     "defined dex.x }"),
+                     "dex.number_of_methods > 1 and dex.method[0].name == "
+                     "\".text\" and dex.has_method(\"x\") and "
+                     "dex.has_method(\"k\", \"f\") and for any s in "
+                     "dex.field : (s.name == \"a\") }"),
               "import dex\n"
               "rule default:m\n"
-              "  condition (and (and (and (and (and (and (> (field:unknown "
-              "number_of_sections (module dex)) 1) (== (field:unknown name "
-              "(index:unknown (field:unknown sections (module dex)) 0)) "
-              "\".text\")) (call:unknown (field:unknown exports (module dex)) "
-              "\"x\")) (call:unknown (field:unknown imports (module dex)) \"k\" "
-              "\"f\")) (for-in any (0) (field:unknown sections (module dex)) "
-              "(== (field:unknown name (var:unknown 0)) \"a\"))) (for-in any "
-              "(0 1) (field:unknown version_info (module dex)) (== "
-              "(var:unknown 0) (var:unknown 1)))) (defined (field:unknown x "
-              "(module dex))))\n");
+              "  condition (and (and (and (and (> (field:int "
+              "number_of_methods (module dex)) 1) (== (field:string name "
+              "(index:unknown (field:unknown method (module dex)) 0)) "
+              "\".text\")) (call:int (field:unknown has_method (module dex)) "
+              "\"x\")) (call:int (field:unknown has_method (module dex)) \"k\" "
+              "\"f\")) (for-in any (0) (field:unknown field (module dex)) "
+              "(== (field:string name (var:unknown 0)) \"a\")))\n");
     /* A boolean external is an integer to yara's type checks. */
     run_init(&r, false);
     apply_args(&r, "-d ext=1 -d sx=str -d fx=1.5 -d bx=true");

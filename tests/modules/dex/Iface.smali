@@ -1,0 +1,2 @@
+.class public interface abstract Lorg/candor/Iface;
+.super Ljava/lang/Object;
