@@ -10,6 +10,7 @@ PACKAGES=(
     libmagic-dev libjansson-dev
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time
+    python3-pefile          # expected values of tests/modules/check_pe_import_rva.py
     libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for clang
 )
 

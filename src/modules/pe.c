@@ -816,11 +816,12 @@ static const struct mod_decl members[] = {
     DECL_FUNC("imphash", pe_imphash_fns),
     DECL_FUNC("locale", locale_fns),
     DECL_FUNC("language", language_fns),
+    DECL_FUNC("import_rva", pe_import_rva_fns),
 };
 
-/* The values come first, then the 12 functions (test_modules.c checks
+/* The values come first, then the 13 functions (test_modules.c checks
  * every index against its name). */
-_Static_assert(DECL_LEN(members) == PE_NUMBER_OF_SIGNATURES + 13,
+_Static_assert(DECL_LEN(members) == PE_NUMBER_OF_SIGNATURES + 14,
                "pe.h's member indices follow the declaration");
 
 const struct module module_pe = {

@@ -200,6 +200,7 @@ extern const struct mod_overload pe_imports_fns[8];
 extern const struct mod_overload pe_exports_fns[3];
 extern const struct mod_overload pe_exports_index_fns[3];
 extern const struct mod_overload pe_imphash_fns[1];
+extern const struct mod_overload pe_import_rva_fns[2];
 /* rich_signature.version(), .toolid(); signatures[i].valid_on()
  * (pe_signatures.c). */
 extern const struct mod_overload pe_rich_version_fns[2];

@@ -31,6 +31,7 @@ struct imp_fn {
     const uint8_t *name; /* NUL-terminated, in the arena */
     size_t name_len;
     int ordinal;         /* -1: imported by name */
+    int64_t rva;         /* its import address table slot; -1: unknown */
     struct imp_fn *next;
 };
 
@@ -92,6 +93,7 @@ static struct imp_fn *new_fn(struct pe *pe, const uint8_t *name,
         return NULL;
     f->name_len = len;
     f->ordinal = ordinal;
+    f->rva = -1;
     return f;
 }
 
@@ -121,10 +123,10 @@ static struct imp_fn *parse_thunks(struct pe *pe, uint64_t desc,
         off = pe_rva_to_offset(pe, ft);
     if (off < 0)
         return NULL;
-    for (uint64_t at = (uint64_t)off;
+    for (uint64_t at = (uint64_t)off, slot = ft;
          *n_total < MAX_IMPORTS &&
          bytes_uint(pe->b, at, width, false, &thunk) && thunk != 0;
-         at += width, (*n_total)++) {
+         at += width, slot += width, (*n_total)++) {
         struct imp_fn *f = NULL;
         if (thunk & flag) {
             f = ordinal_fn(pe, (unsigned)(thunk & 0xffff));
@@ -137,6 +139,8 @@ static struct imp_fn *parse_thunks(struct pe *pe, uint64_t desc,
                            str_len_at(pe, (uint64_t)name + 2, MAX_NAME), -1);
         }
         if (f != NULL) {
+            if (ft != 0)
+                f->rva = (int64_t)slot;
             *tail = f;
             tail = &f->next;
         }
@@ -457,6 +461,34 @@ static void imports(struct mod_call *c, int64_t flags, unsigned first,
         q.found = 1;
     mod_ret_int(c, q.found);
 }
+
+/*
+ * import_rva(dll, function or ordinal) (YARA 4.3): the RVA of the import
+ * address table slot of the first standard import that matches, names
+ * compared without case; undefined when none does.
+ */
+static void import_rva(struct mod_call *c)
+{
+    struct pe *pe = pe_of(c);
+    struct imp_query q = {c, &c->args[0], &c->args[1], false, 0};
+
+    if (pe == NULL || lists_of(pe) == NULL)
+        return;
+    for (const struct imp_dll *d = lists_of(pe)->standard; d != NULL;
+         d = d->next) {
+        if (!dll_matches(&q, d))
+            continue;
+        for (const struct imp_fn *f = d->fns; f != NULL; f = f->next) {
+            if (fn_matches(&q, f) && f->rva >= 0) {
+                mod_ret_int(c, f->rva);
+                return;
+            }
+        }
+    }
+}
+
+const struct mod_overload pe_import_rva_fns[2] = {
+    {"ss", 'i', import_rva}, {"si", 'i', import_rva}};
 
 static void imp_ss(struct mod_call *c) { imports(c, IMPORT_STANDARD, 0, 2, false); }
 static void imp_s(struct mod_call *c) { imports(c, IMPORT_STANDARD, 0, 1, false); }
