@@ -204,6 +204,13 @@ bool match_scratch_pending(const struct match_scratch *s, uint32_t string_id);
 /* False when the string surely has no match (no candidate is left to
  * verify and none was confirmed); verifies nothing. */
 bool match_scratch_maybe(const struct match_scratch *s, uint32_t string_id);
+/* Whether the string has a match starting at offset, answered without
+ * verifying its whole list where the answer is surely the same as the
+ * list's (`$a at pe.entry_point` then costs one anchored PCRE2 run, not a
+ * search of the file): 1 yes, 0 no, -1 undecided (ask for the list).
+ * Verifies nothing of the list and records nothing. */
+int match_scratch_at(struct match_scratch *s, uint32_t string_id,
+                     uint64_t offset);
 /* Whether the string reached max_per_string, as far as it was verified;
  * any_overflow: whether any string of the scan did. */
 bool match_scratch_overflow(const struct match_scratch *s, uint32_t string_id);

@@ -986,6 +986,81 @@ bool match_scratch_pending(const struct match_scratch *s, uint32_t string_id)
            s->id_chain[string_id] != NO_CHAIN;
 }
 
+/* Whether a pending window of regex form fi (sorted by index_windows)
+ * holds start off. */
+static bool window_covers(const struct match_scratch *s, uint32_t fi,
+                          uint64_t off)
+{
+    for (size_t i = s->form_last[fi]; i > 0 && i <= s->n_win &&
+                                      s->win[i - 1].form == fi &&
+                                      s->win[i - 1].lo <= off;
+         i++)
+        if (off <= s->win[i - 1].hi)
+            return true;
+    return false;
+}
+
+/* Whether regex form fi has a match starting at off that search_range
+ * would record (it records nothing): the same subject end, options,
+ * fallback, settling and fullword check for one start. */
+static bool form_matches_at(struct match_scratch *s, uint32_t fi,
+                            uint64_t off)
+{
+    const struct form *f = &s->db->forms[fi];
+    const pcre2_code *code = match_form_code(s->db, fi);
+    uint64_t end = s->len, ms, me;
+    uint32_t options = PCRE2_ANCHORED;
+    int r;
+
+    if (!(f->flags & MATCH_HEX) && s->len - off > f->max_len + 2ull)
+        end = off + f->max_len + 2;
+    if (f->can_be_empty)
+        options |= PCRE2_NOTEMPTY;
+    r = run_pcre(s, code, end, off, options, off, &ms, &me);
+    if (r < 0)
+        r = run_dfa(s, f, code, end, off, options, off, &ms, &me);
+    if (r <= 0 || ms != off)
+        return false;
+    return settle(s, f, code, end, ms, &me) &&
+           (!(f->flags & MATCH_FULLWORD) ||
+            fullword_ok(s, ms, me - ms, (f->flags & MATCH_WIDE) != 0));
+}
+
+int match_scratch_at(struct match_scratch *s, uint32_t id, uint64_t off)
+{
+    const struct match_list *l;
+    const uint32_t *f;
+    uint32_t n;
+
+    if (id >= s->db->n_strings || s->all_final || s->data == NULL ||
+        s->status != CANDOR_OK ||
+        (s->state[id] & (ST_FINAL | ST_DONE | ST_FIXED)) ||
+        s->id_chain[id] != NO_CHAIN ||
+        (s->opts.fast && !(s->state[id] & ST_KEEP_ALL)))
+        return -1;
+    n = s->id_first[id + 1] - s->id_first[id];
+    l = &s->lists[id];
+    /* The whole list could reach max_per_string and drop matches: only
+     * when it cannot is an answer from one offset the list's answer. */
+    if ((uint64_t)l->n + ((uint64_t)n + 1) * s->len >= s->max_per_string)
+        return -1;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->m[i].offset == off)
+            return 1;
+    if (off >= s->len)
+        return 0;
+    f = s->id_forms + s->id_first[id];
+    for (uint32_t k = 0; k < n; k++) {
+        if (!s->scan_all[f[k]] && !window_covers(s, f[k], off))
+            continue;
+        if (form_matches_at(s, f[k], off))
+            return 1;
+        if (s->status != CANDOR_OK)
+            return -1;
+    }
+    return 0;
+}
+
 bool match_scratch_maybe(const struct match_scratch *s, uint32_t string_id)
 {
     const uint32_t *f;

@@ -455,10 +455,27 @@ static uint64_t count_in(const struct match_list *l, int64_t lo, int64_t hi)
 
 static void string_op(struct run *r, enum vm_opcode op, uint32_t arg)
 {
-    const struct match_list *l = string_list(r, arg);
+    const struct match_list *l;
     struct vm_value a, b;
     uint64_t n;
 
+    /* `$a at X` on a string not verified yet: one offset is checked, not
+     * the whole list made (peid-style rules: `$a at pe.entry_point`); an
+     * undefined X (no PE) needs no list at all. */
+    if (op == OP_STR_AT && r->sp > 0) {
+        const struct vm_value *x = &r->vm->stack[r->sp - 1];
+        int at = x->type != V_INT ? 0
+               : (arg & LOOP_STRING) || x->u.i < 0
+                   ? -1
+                   : match_scratch_at(r->env->matches, arg,
+                                      (uint64_t)x->u.i);
+        if (at >= 0) {
+            (void)pop(r);
+            push_int(r, at);
+            return;
+        }
+    }
+    l = string_list(r, arg);
     switch (op) {
     case OP_STR_FOUND:
         push_int(r, l->n > 0);
