@@ -371,6 +371,15 @@ def crafted():
     }
     for name, tail in tails.items():
         out["classdata_%s.dex" % name] = patched(good + tail, (cd1, len(good)))
+    # A code item at the end of the file: yara reads its 16-byte head only
+    # when all of it is there, its instructions only when they all are.
+    item = u16(1) + u16(1) + u16(0) + u16(0) + u32(0) + u32(1) + b"\x0e\x00"
+    for k in (15, 16, 17, 18):
+        code_at = len(good) + 37
+        data = b"\x00\x00\x01\x00\x03\x01" + uleb(code_at)
+        data += bytes(37 - len(data))
+        out["code_at_end%d.dex" % k] = patched(good + data + item[:k],
+                                               (cd1, len(good)))
     # Every class definition shares one class data item.
     many = bytearray(good)
     n = 12
