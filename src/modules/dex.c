@@ -219,6 +219,8 @@ _Static_assert(DECL_LEN(members) == M_METHOD + 3,
 
 /* ---- Reading ------------------------------------------------------------ */
 
+static size_t c_len(const uint8_t *s, size_t n);
+
 /* The header's u4 fields from file_size on, by their index here. */
 enum {
     HW_FILE_SIZE, HW_HEADER_SIZE, HW_ENDIAN_TAG, HW_LINK_SIZE, HW_LINK_OFF,
@@ -327,7 +329,8 @@ static void read_header(struct dex *d)
     set_view(d, h, H_MAGIC, 0, 7);
     if (bytes_uint(d->b, 8, 4, false, &v))
         mod_set_int(h, H_CHECKSUM, (int64_t)v);
-    set_view(d, h, H_SIGNATURE, 12, 20);
+    /* yara takes the signature as a C string: up to its first NUL. */
+    set_view(d, h, H_SIGNATURE, 12, c_len(d->b.p + 12, 20));
     for (unsigned i = 0; i < HW_COUNT; i++) {
         bytes_uint(d->b, 32 + 4 * (uint64_t)i, 4, false, &v);
         d->h[i] = (uint32_t)v;

@@ -324,6 +324,9 @@ def crafted():
         "field_ids_size", "method_ids_size", "class_defs_size",
         "map_off", "data_off", "link_off")])
     out["magic_no_nul.dex"] = patched(good, (7, b"X"))
+    # yara takes the signature up to its first NUL.
+    out["signature_nul.dex"] = patched(good, (20, b"\0"))
+    out["signature_empty.dex"] = patched(good, (12, b"\0"))
     # Strings at the end of the file: yara wants 4 bytes there, and takes
     # the characters one byte after the string's start.
     sid = get32(good, at_of(good, "string_ids_off"))
