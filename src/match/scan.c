@@ -35,6 +35,8 @@
 #define ST_FINAL 0x10u   /* regex forms verified, chain linked, sorted */
 #define ST_FIXED 0x20u   /* survives scans: only matches at fixed[] count */
 #define ST_PERSIST (ST_KEEP_ALL | ST_FIXED)
+#define ST_PROBES 0xc0u  /* match_scratch_at calls this scan, up to 3 */
+#define ST_PROBE 0x40u
 
 #define WINDOW_BATCH 65536u     /* pending windows before PCRE2 runs */
 #define SEARCH_CHUNK 4096u      /* start positions per PCRE2 search */
@@ -504,6 +506,37 @@ static int run_dfa(struct match_scratch *s, const struct form *f,
     return 1;
 }
 
+/*
+ * The first start in [pos, chunk_hi] where regex form f matches: 0 when
+ * there is none; else *ms and *me, and 1 when that match counts (settled,
+ * fullword holds) or -1 when it does not. One start (pos == chunk_hi) is
+ * an anchored run.
+ */
+static int first_match(struct match_scratch *s, const struct form *f,
+                       const pcre2_code *code, uint64_t pos,
+                       uint64_t chunk_hi, uint64_t *ms, uint64_t *me)
+{
+    uint64_t end = s->len;
+    uint32_t options = pos == chunk_hi ? PCRE2_ANCHORED : 0;
+    int r;
+
+    if (!(f->flags & MATCH_HEX) && s->len - chunk_hi > f->max_len + 2ull)
+        end = chunk_hi + f->max_len + 2;
+    if (f->can_be_empty)
+        options |= PCRE2_NOTEMPTY;
+    r = run_pcre(s, code, end, pos, options, chunk_hi, ms, me);
+    if (r < 0)
+        r = run_dfa(s, f, code, end, pos, options, chunk_hi, ms, me);
+    if (r <= 0)
+        return 0;
+    return settle(s, f, code, end, *ms, me) &&
+                   (!(f->flags & MATCH_FULLWORD) ||
+                    fullword_ok(s, *ms, *me - *ms,
+                                (f->flags & MATCH_WIDE) != 0))
+               ? 1
+               : -1;
+}
+
 /* Records every match of regex form fi that starts in [lo, hi]. */
 static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
                          uint64_t hi)
@@ -516,26 +549,17 @@ static void search_range(struct match_scratch *s, uint32_t fi, uint64_t lo,
         hi = s->len - 1;
     while (pos <= hi && s->status == CANDOR_OK) {
         uint64_t chunk_hi = hi - pos > SEARCH_CHUNK ? pos + SEARCH_CHUNK : hi;
-        uint64_t end = s->len, ms, me;
-        uint32_t options = pos == chunk_hi ? PCRE2_ANCHORED : 0;
+        uint64_t ms, me;
         int r;
 
         if (s->state[f->string_id] & ST_DONE)
             return;
-        if (!(f->flags & MATCH_HEX) && s->len - chunk_hi > f->max_len + 2ull)
-            end = chunk_hi + f->max_len + 2;
-        if (f->can_be_empty)
-            options |= PCRE2_NOTEMPTY;
-        r = run_pcre(s, code, end, pos, options, chunk_hi, &ms, &me);
-        if (r < 0)
-            r = run_dfa(s, f, code, end, pos, options, chunk_hi, &ms, &me);
-        if (r <= 0) {
+        r = first_match(s, f, code, pos, chunk_hi, &ms, &me);
+        if (r == 0) {
             pos = chunk_hi + 1;
             continue;
         }
-        if (settle(s, f, code, end, ms, &me) &&
-            (!(f->flags & MATCH_FULLWORD) ||
-             fullword_ok(s, ms, me - ms, (f->flags & MATCH_WIDE) != 0)))
+        if (r > 0)
             add_match(s, f->string_id, ms, me - ms, f->xor_key);
         pos = ms + 1;
     }
@@ -1001,29 +1025,14 @@ static bool window_covers(const struct match_scratch *s, uint32_t fi,
 }
 
 /* Whether regex form fi has a match starting at off that search_range
- * would record (it records nothing): the same subject end, options,
- * fallback, settling and fullword check for one start. */
+ * would record (it records nothing). */
 static bool form_matches_at(struct match_scratch *s, uint32_t fi,
                             uint64_t off)
 {
-    const struct form *f = &s->db->forms[fi];
-    const pcre2_code *code = match_form_code(s->db, fi);
-    uint64_t end = s->len, ms, me;
-    uint32_t options = PCRE2_ANCHORED;
-    int r;
+    uint64_t ms, me;
 
-    if (!(f->flags & MATCH_HEX) && s->len - off > f->max_len + 2ull)
-        end = off + f->max_len + 2;
-    if (f->can_be_empty)
-        options |= PCRE2_NOTEMPTY;
-    r = run_pcre(s, code, end, off, options, off, &ms, &me);
-    if (r < 0)
-        r = run_dfa(s, f, code, end, off, options, off, &ms, &me);
-    if (r <= 0 || ms != off)
-        return false;
-    return settle(s, f, code, end, ms, &me) &&
-           (!(f->flags & MATCH_FULLWORD) ||
-            fullword_ok(s, ms, me - ms, (f->flags & MATCH_WIDE) != 0));
+    return first_match(s, &s->db->forms[fi], match_form_code(s->db, fi), off,
+                       off, &ms, &me) > 0;
 }
 
 int match_scratch_at(struct match_scratch *s, uint32_t id, uint64_t off)
@@ -1038,6 +1047,12 @@ int match_scratch_at(struct match_scratch *s, uint32_t id, uint64_t off)
         s->id_chain[id] != NO_CHAIN ||
         (s->opts.fast && !(s->state[id] & ST_KEEP_ALL)))
         return -1;
+    /* A string asked at many offsets (`for any i in (..) : ($a at i)`)
+     * is cheaper verified once and searched. */
+    if ((s->state[id] & ST_PROBES) == ST_PROBES)
+        return -1;
+    touch(s, id); /* so that reset clears the count */
+    s->state[id] += ST_PROBE;
     n = s->id_first[id + 1] - s->id_first[id];
     l = &s->lists[id];
     /* The whole list could reach max_per_string and drop matches: only
