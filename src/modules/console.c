@@ -56,11 +56,11 @@ static void hex_1(struct mod_call *c) { emit(c, 1, true); }
 static void hex_2(struct mod_call *c) { emit(c, 2, true); }
 
 static const struct mod_overload log_fns[] = {
-    {"s", 'b', log_1},  {"ss", 'b', log_2}, {"si", 'b', log_2},
-    {"sf", 'b', log_2}, {"i", 'b', log_1},  {"f", 'b', log_1},
+    MOD_FN("s", 'b', log_1),  MOD_FN("ss", 'b', log_2), MOD_FN("si", 'b', log_2),
+    MOD_FN("sf", 'b', log_2), MOD_FN("i", 'b', log_1),  MOD_FN("f", 'b', log_1),
 };
 static const struct mod_overload hex_fns[] = {
-    {"i", 'b', hex_1}, {"si", 'b', hex_2}};
+    MOD_FN("i", 'b', hex_1), MOD_FN("si", 'b', hex_2)};
 
 static const struct mod_decl members[] = {
     DECL_FUNC("log", log_fns),

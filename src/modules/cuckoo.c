@@ -192,17 +192,17 @@ static void mutex(struct mod_call *c) { summary(c, "mutexes"); }
 static void file_access(struct mod_call *c) { summary(c, "files"); }
 static void key_access(struct mod_call *c) { summary(c, "keys"); }
 
-static const struct mod_overload http_request_fns[] = {{"r", 'b', http_request}};
-static const struct mod_overload http_get_fns[] = {{"r", 'b', http_get}};
-static const struct mod_overload http_post_fns[] = {{"r", 'b', http_post}};
-static const struct mod_overload user_agent_fns[] = {{"r", 'b', http_user_agent}};
-static const struct mod_overload dns_fns[] = {{"r", 'b', dns_lookup}};
-static const struct mod_overload host_fns[] = {{"r", 'b', host}};
-static const struct mod_overload tcp_fns[] = {{"ri", 'b', tcp}};
-static const struct mod_overload udp_fns[] = {{"ri", 'b', udp}};
-static const struct mod_overload mutex_fns[] = {{"r", 'b', mutex}};
-static const struct mod_overload file_fns[] = {{"r", 'b', file_access}};
-static const struct mod_overload key_fns[] = {{"r", 'b', key_access}};
+static const struct mod_overload http_request_fns[] = {MOD_FN("r", 'b', http_request)};
+static const struct mod_overload http_get_fns[] = {MOD_FN("r", 'b', http_get)};
+static const struct mod_overload http_post_fns[] = {MOD_FN("r", 'b', http_post)};
+static const struct mod_overload user_agent_fns[] = {MOD_FN("r", 'b', http_user_agent)};
+static const struct mod_overload dns_fns[] = {MOD_FN("r", 'b', dns_lookup)};
+static const struct mod_overload host_fns[] = {MOD_FN("r", 'b', host)};
+static const struct mod_overload tcp_fns[] = {MOD_FN("ri", 'b', tcp)};
+static const struct mod_overload udp_fns[] = {MOD_FN("ri", 'b', udp)};
+static const struct mod_overload mutex_fns[] = {MOD_FN("r", 'b', mutex)};
+static const struct mod_overload file_fns[] = {MOD_FN("r", 'b', file_access)};
+static const struct mod_overload key_fns[] = {MOD_FN("r", 'b', key_access)};
 
 static const struct mod_decl network[] = {
     DECL_FUNC("dns_lookup", dns_fns),

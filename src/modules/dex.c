@@ -132,14 +132,14 @@ static void has_class_name(struct mod_call *c);
 static void has_class_re(struct mod_call *c);
 
 static const struct mod_overload has_method_fns[] = {
-    {"s", 'i', has_method_name},
-    {"ss", 'i', has_method_class_name},
-    {"r", 'i', has_method_name_re},
-    {"rr", 'i', has_method_class_name_re},
+    MOD_FN("s", 'i', has_method_name),
+    MOD_FN("ss", 'i', has_method_class_name),
+    MOD_FN("r", 'i', has_method_name_re),
+    MOD_FN("rr", 'i', has_method_class_name_re),
 };
 static const struct mod_overload has_class_fns[] = {
-    {"s", 'i', has_class_name},
-    {"r", 'i', has_class_re},
+    MOD_FN("s", 'i', has_class_name),
+    MOD_FN("r", 'i', has_class_re),
 };
 
 #define N_CONSTS 47

@@ -742,8 +742,8 @@ static void telfhash(struct mod_call *c)
 }
 
 static const struct mod_overload elf_import_md5_fns[1] = {
-    {"", 's', import_md5}};
-static const struct mod_overload elf_telfhash_fns[1] = {{"", 's', telfhash}};
+    MOD_PURE_FN("", 's', import_md5)};
+static const struct mod_overload elf_telfhash_fns[1] = {MOD_FN("", 's', telfhash)};
 
 const struct module module_elf = {
     .name = "elf",

@@ -265,9 +265,9 @@ static void entry_type(struct mod_call *c) { entry_for_arch(c, false); }
 static void entry_subtype(struct mod_call *c) { entry_for_arch(c, true); }
 
 static const struct mod_overload file_index_fns[] = {
-    {"i", 'i', index_type}, {"ii", 'i', index_subtype}};
+    MOD_FN("i", 'i', index_type), MOD_FN("ii", 'i', index_subtype)};
 static const struct mod_overload entry_fns[] = {
-    {"i", 'i', entry_type}, {"ii", 'i', entry_subtype}};
+    MOD_FN("i", 'i', entry_type), MOD_FN("ii", 'i', entry_subtype)};
 
 #define N_CONSTS 150
 enum {

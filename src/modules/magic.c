@@ -95,8 +95,8 @@ static void finish(struct mod_instance *inst)
     inst->persist = NULL;
 }
 
-static const struct mod_overload type_fns[] = {{"", 's', type_fn}};
-static const struct mod_overload mime_fns[] = {{"", 's', mime_fn}};
+static const struct mod_overload type_fns[] = {MOD_FN("", 's', type_fn)};
+static const struct mod_overload mime_fns[] = {MOD_FN("", 's', mime_fn)};
 
 static const struct mod_decl members[] = {
     DECL_FUNC("type", type_fns),

@@ -284,31 +284,31 @@ static void ic_range(struct mod_call *c) { coincidence(c, true); }
 static void ic_str(struct mod_call *c) { coincidence(c, false); }
 
 static const struct mod_overload entropy_fns[] = {
-    {"ii", 'f', entropy_range}, {"s", 'f', entropy_str}};
+    MOD_PURE_FN("ii", 'f', entropy_range), MOD_FN("s", 'f', entropy_str)};
 static const struct mod_overload mean_fns[] = {
-    {"ii", 'f', mean_range}, {"s", 'f', mean_str}};
+    MOD_PURE_FN("ii", 'f', mean_range), MOD_FN("s", 'f', mean_str)};
 static const struct mod_overload deviation_fns[] = {
-    {"iif", 'f', deviation_range}, {"sf", 'f', deviation_str}};
+    MOD_PURE_FN("iif", 'f', deviation_range), MOD_FN("sf", 'f', deviation_str)};
 static const struct mod_overload serial_fns[] = {
-    {"ii", 'f', serial_range}, {"s", 'f', serial_str}};
+    MOD_PURE_FN("ii", 'f', serial_range), MOD_FN("s", 'f', serial_str)};
 static const struct mod_overload mc_fns[] = {
-    {"ii", 'f', mc_range}, {"s", 'f', mc_str}};
-static const struct mod_overload in_range_fns[] = {{"fff", 'b', in_range}};
-static const struct mod_overload min_fns[] = {{"ii", 'i', min_fn}};
-static const struct mod_overload max_fns[] = {{"ii", 'i', max_fn}};
-static const struct mod_overload to_number_fns[] = {{"b", 'i', to_number}};
-static const struct mod_overload abs_fns[] = {{"i", 'i', abs_fn}};
+    MOD_PURE_FN("ii", 'f', mc_range), MOD_FN("s", 'f', mc_str)};
+static const struct mod_overload in_range_fns[] = {MOD_FN("fff", 'b', in_range)};
+static const struct mod_overload min_fns[] = {MOD_FN("ii", 'i', min_fn)};
+static const struct mod_overload max_fns[] = {MOD_FN("ii", 'i', max_fn)};
+static const struct mod_overload to_number_fns[] = {MOD_FN("b", 'i', to_number)};
+static const struct mod_overload abs_fns[] = {MOD_FN("i", 'i', abs_fn)};
 static const struct mod_overload count_fns[] = {
-    {"iii", 'i', count_range}, {"i", 'i', count_all}};
+    MOD_PURE_FN("iii", 'i', count_range), MOD_PURE_FN("i", 'i', count_all)};
 static const struct mod_overload percentage_fns[] = {
-    {"iii", 'f', percent_range}, {"i", 'f', percent_all}};
+    MOD_PURE_FN("iii", 'f', percent_range), MOD_PURE_FN("i", 'f', percent_all)};
 static const struct mod_overload mode_fns[] = {
-    {"ii", 'i', mode_range}, {"", 'i', mode_all}};
+    MOD_PURE_FN("ii", 'i', mode_range), MOD_PURE_FN("", 'i', mode_all)};
 static const struct mod_overload to_string_fns[] = {
-    {"i", 's', to_string_10}, {"ii", 's', to_string_base}};
+    MOD_FN("i", 's', to_string_10), MOD_FN("ii", 's', to_string_base)};
 
 static const struct mod_overload ic_fns[] = {
-    {"ii", 'f', ic_range}, {"s", 'f', ic_str}};
+    MOD_PURE_FN("ii", 'f', ic_range), MOD_FN("s", 'f', ic_str)};
 
 static const struct mod_decl members[] = {
     DECL_CONST_FLOAT("MEAN_BYTES", 127.5),

@@ -79,7 +79,15 @@ struct mod_overload {
     const char *args; /* argument types, e.g. "ii"; "" for none */
     char ret;         /* 'i', 'f', 's', or 'b' (an integer read as bool) */
     mod_fn fn;
+    /* The result depends only on the arguments and the data, and costs
+     * enough to keep: the VM reuses it for the rest of the file (vm.c). */
+    bool pure;
 };
+
+/* Overload table entries; MOD_PURE_FN for the functions whose result is kept
+ * per file (`pure` above). */
+#define MOD_FN(a, r, f) {.args = (a), .ret = (r), .fn = (f)}
+#define MOD_PURE_FN(a, r, f) {.args = (a), .ret = (r), .fn = (f), .pure = true}
 
 struct mod_decl {
     const char *name;

@@ -474,16 +474,16 @@ static void calculate_checksum(struct mod_call *c)
 /* ---- Declaration -------------------------------------------------------- */
 
 static const struct mod_overload section_index_fns[] = {
-    {"s", 'i', section_index_name}, {"i", 'i', section_index_addr}};
-static const struct mod_overload is_dll_fns[] = {{"", 'i', is_dll}};
-static const struct mod_overload locale_fns[] = {{"i", 'i', locale}};
-static const struct mod_overload language_fns[] = {{"i", 'i', language}};
-static const struct mod_overload is_32bit_fns[] = {{"", 'i', is_32bit}};
-static const struct mod_overload is_64bit_fns[] = {{"", 'i', is_64bit}};
+    MOD_FN("s", 'i', section_index_name), MOD_FN("i", 'i', section_index_addr)};
+static const struct mod_overload is_dll_fns[] = {MOD_FN("", 'i', is_dll)};
+static const struct mod_overload locale_fns[] = {MOD_FN("i", 'i', locale)};
+static const struct mod_overload language_fns[] = {MOD_FN("i", 'i', language)};
+static const struct mod_overload is_32bit_fns[] = {MOD_FN("", 'i', is_32bit)};
+static const struct mod_overload is_64bit_fns[] = {MOD_FN("", 'i', is_64bit)};
 static const struct mod_overload rva_to_offset_fns[] = {
-    {"i", 'i', rva_to_offset}};
+    MOD_FN("i", 'i', rva_to_offset)};
 static const struct mod_overload checksum_fns[] = {
-    {"", 'i', calculate_checksum}};
+    MOD_PURE_FN("", 'i', calculate_checksum)};
 
 static const struct mod_decl version_members[] = {
     DECL_INT("major"),

@@ -488,7 +488,7 @@ static void import_rva(struct mod_call *c)
 }
 
 const struct mod_overload pe_import_rva_fns[2] = {
-    {"ss", 'i', import_rva}, {"si", 'i', import_rva}};
+    MOD_FN("ss", 'i', import_rva), MOD_FN("si", 'i', import_rva)};
 
 static void imp_ss(struct mod_call *c) { imports(c, IMPORT_STANDARD, 0, 2, false); }
 static void imp_s(struct mod_call *c) { imports(c, IMPORT_STANDARD, 0, 1, false); }
@@ -498,9 +498,9 @@ static void imp_fs(struct mod_call *c) { imports(c, c->args[0].u.i, 1, 1, false)
 static void imp_frr(struct mod_call *c) { imports(c, c->args[0].u.i, 1, 2, true); }
 
 const struct mod_overload pe_imports_fns[8] = {
-    {"iss", 'i', imp_fss}, {"isi", 'i', imp_fss}, {"is", 'i', imp_fs},
-    {"irr", 'i', imp_frr}, {"ss", 'i', imp_ss},   {"si", 'i', imp_ss},
-    {"s", 'i', imp_s},     {"rr", 'i', imp_rr},
+    MOD_FN("iss", 'i', imp_fss), MOD_FN("isi", 'i', imp_fss), MOD_FN("is", 'i', imp_fs),
+    MOD_FN("irr", 'i', imp_frr), MOD_FN("ss", 'i', imp_ss),   MOD_FN("si", 'i', imp_ss),
+    MOD_FN("s", 'i', imp_s),     MOD_FN("rr", 'i', imp_rr),
 };
 
 /* The first export_details index whose name (string, regex) or ordinal
@@ -555,9 +555,9 @@ static void expi_i(struct mod_call *c) { exports_index(c, 'i'); }
 static void expi_r(struct mod_call *c) { exports_index(c, 'r'); }
 
 const struct mod_overload pe_exports_fns[3] = {
-    {"s", 'i', exp_s}, {"i", 'i', exp_i}, {"r", 'i', exp_r}};
+    MOD_FN("s", 'i', exp_s), MOD_FN("i", 'i', exp_i), MOD_FN("r", 'i', exp_r)};
 const struct mod_overload pe_exports_index_fns[3] = {
-    {"s", 'i', expi_s}, {"i", 'i', expi_i}, {"r", 'i', expi_r}};
+    MOD_FN("s", 'i', expi_s), MOD_FN("i", 'i', expi_i), MOD_FN("r", 'i', expi_r)};
 
 /*
  * imphash: the MD5 of "lib.fn,lib.fn,..." over the standard imports,
@@ -606,4 +606,4 @@ static void imphash(struct mod_call *c)
         mod_ret_hex(c, md, md_len);
 }
 
-const struct mod_overload pe_imphash_fns[1] = {{"", 's', imphash}};
+const struct mod_overload pe_imphash_fns[1] = {MOD_PURE_FN("", 's', imphash)};

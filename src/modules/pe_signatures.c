@@ -109,9 +109,9 @@ static void rich_toolid_version(struct mod_call *c)
 }
 
 const struct mod_overload pe_rich_version_fns[2] = {
-    {"i", 'i', rich_version}, {"ii", 'i', rich_version_toolid}};
+    MOD_FN("i", 'i', rich_version), MOD_FN("ii", 'i', rich_version_toolid)};
 const struct mod_overload pe_rich_toolid_fns[2] = {
-    {"i", 'i', rich_toolid}, {"ii", 'i', rich_toolid_version}};
+    MOD_FN("i", 'i', rich_toolid), MOD_FN("ii", 'i', rich_toolid_version)};
 
 /* ---- PDB path ----------------------------------------------------------- */
 
@@ -312,4 +312,4 @@ static void valid_on(struct mod_call *c)
         mod_ret_int(c, t >= nb.u.i && t <= na.u.i);
 }
 
-const struct mod_overload pe_valid_on_fns[1] = {{"i", 'i', valid_on}};
+const struct mod_overload pe_valid_on_fns[1] = {MOD_FN("i", 'i', valid_on)};

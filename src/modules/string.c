@@ -40,8 +40,8 @@ static void length(struct mod_call *c)
 }
 
 static const struct mod_overload to_int_fns[] = {
-    {"s", 'i', to_int_0}, {"si", 'i', to_int_base}};
-static const struct mod_overload length_fns[] = {{"s", 'i', length}};
+    MOD_FN("s", 'i', to_int_0), MOD_FN("si", 'i', to_int_base)};
+static const struct mod_overload length_fns[] = {MOD_FN("s", 'i', length)};
 
 static const struct mod_decl members[] = {
     DECL_FUNC("to_int", to_int_fns),

@@ -10,7 +10,7 @@ static void now(struct mod_call *c)
     mod_ret_int(c, (int64_t)time(NULL));
 }
 
-static const struct mod_overload now_fns[] = {{"", 'i', now}};
+static const struct mod_overload now_fns[] = {MOD_FN("", 'i', now)};
 
 static const struct mod_decl members[] = {
     DECL_FUNC("now", now_fns),

@@ -332,6 +332,7 @@ enum candor_status scanner_scan(struct candor_scanner *s, const uint8_t *data,
     s->data = data;
     s->size = size;
     arena_reset(&s->mod_arena);
+    vm_forget(&s->vm);
     for (uint32_t i = 0; i < s->n_mods; i++) {
         s->mods[i].data = data;
         s->mods[i].size = size;

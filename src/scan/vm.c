@@ -50,6 +50,25 @@ struct run {
     enum candor_status rc;
 };
 
+/*
+ * Results of pure module functions (mod_overload.pure: hash and math over
+ * ranges, imphash, import_md5) called with integer and float arguments,
+ * kept for the rest of the file: rule sets call `hash.md5(0, filesize)` or
+ * `pe.imphash()` once per rule. An open-addressing table of MEMO_SLOTS;
+ * when three quarters are used, further results are not kept.
+ */
+#define MEMO_SLOTS 1024u
+#define MEMO_ARGS 4u
+
+struct vm_memo {
+    uint32_t gen;                   /* vm->memo_gen when filled */
+    uint32_t n_args;
+    const struct mod_overload *ov;
+    const struct mod_obj *self;
+    struct mod_val args[MEMO_ARGS];
+    struct mod_val ret;
+};
+
 enum candor_status vm_init(struct vm *vm, uint32_t stack_slots,
                            uint32_t loop_slots)
 {
@@ -57,6 +76,10 @@ enum candor_status vm_init(struct vm *vm, uint32_t stack_slots,
     vm->n_loops = loop_slots;
     vm->pending = NULL;
     vm->cap_pending = 0;
+    vm->memo = NULL;
+    vm->memo_gen = 1;
+    vm->memo_used = 0;
+    vm->entry_known = false;
     vm->stack = mem_calloc(vm->cap, sizeof(*vm->stack));
     vm->loops = mem_calloc(loop_slots == 0 ? 1 : loop_slots,
                            sizeof(*vm->loops));
@@ -72,10 +95,24 @@ void vm_fini(struct vm *vm)
     mem_free(vm->stack);
     mem_free(vm->loops);
     mem_free(vm->pending);
+    mem_free(vm->memo);
     vm->stack = NULL;
     vm->loops = NULL;
     vm->pending = NULL;
+    vm->memo = NULL;
     vm->cap_pending = 0;
+}
+
+void vm_forget(struct vm *vm)
+{
+    vm->entry_known = false;
+    if (vm->memo_used > 0) {
+        vm->memo_used = 0;
+        if (++vm->memo_gen == 0) { /* wrapped: every slot looks old again */
+            memset(vm->memo, 0, MEMO_SLOTS * sizeof(*vm->memo));
+            vm->memo_gen = 1;
+        }
+    }
 }
 
 enum candor_status vm_reserve_set(struct vm *vm, uint32_t n)
@@ -834,6 +871,41 @@ static bool regex_for_module(void *ctx, int64_t index, const uint8_t *s,
 
 #define MOD_MAX_ARGS 8
 
+/* The memo slot for this call: a filled one with the same key, else the
+ * empty one where it would go (NULL when the call cannot be kept). */
+static struct vm_memo *memo_slot(struct vm *vm, const struct mod_overload *ov,
+                                 const struct mod_obj *self,
+                                 const struct mod_val *args, uint32_t n)
+{
+    uint64_t h = (uint64_t)(uintptr_t)ov * 0x9e3779b97f4a7c15ull ^
+                 (uint64_t)(uintptr_t)self;
+
+    if (!ov->pure || n > MEMO_ARGS)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        if (args[i].type != MV_INT && args[i].type != MV_FLOAT)
+            return NULL;
+        h = (h ^ (uint64_t)args[i].u.i) * 0x100000001b3ull;
+    }
+    if (vm->memo == NULL &&
+        (vm->memo = mem_calloc(MEMO_SLOTS, sizeof(*vm->memo))) == NULL)
+        return NULL;
+    for (uint32_t k = 0; k < MEMO_SLOTS; k++) {
+        struct vm_memo *m = &vm->memo[(h + k) & (MEMO_SLOTS - 1)];
+        bool same = m->gen == vm->memo_gen && m->ov == ov &&
+                    m->self == self && m->n_args == n;
+
+        if (m->gen != vm->memo_gen)
+            return m;
+        for (uint32_t i = 0; same && i < n; i++)
+            same = m->args[i].type == args[i].type &&
+                   m->args[i].u.i == args[i].u.i;
+        if (same)
+            return m;
+    }
+    return NULL;
+}
+
 /* MOD_CALL: any undefined or mistyped argument makes the result
  * undefined without a call, as yara's functions give for undefined
  * arguments. */
@@ -847,6 +919,7 @@ static void mod_call(struct run *r, int64_t imm)
     const struct mod_decl *d;
     struct vm_value o;
     struct mod_call call;
+    struct vm_memo *memo;
     bool ok = true;
 
     if (n > MOD_MAX_ARGS || n + 1 > r->sp) {
@@ -867,6 +940,11 @@ static void mod_call(struct run *r, int64_t imm)
         push_undef(r);
         return;
     }
+    memo = memo_slot(r->vm, ov, o.u.o, args, n);
+    if (memo != NULL && memo->gen == r->vm->memo_gen) {
+        push(r, from_mod(memo->ret));
+        return;
+    }
     memset(&call, 0, sizeof(call));
     call.regex = regex_for_module;
     call.regex_ctx = r;
@@ -876,6 +954,15 @@ static void mod_call(struct run *r, int64_t imm)
     call.size = r->env->size;
     call.args = args;
     ov->fn(&call);
+    if (memo != NULL && r->vm->memo_used < MEMO_SLOTS / 4 * 3) {
+        memo->gen = r->vm->memo_gen;
+        memo->n_args = n;
+        memo->ov = ov;
+        memo->self = o.u.o;
+        memcpy(memo->args, args, n * sizeof(*args));
+        memo->ret = call.ret;
+        r->vm->memo_used++;
+    }
     push(r, from_mod(call.ret));
 }
 
@@ -890,16 +977,23 @@ static uint64_t now_ns(void)
 }
 
 /* The deprecated `entrypoint` keyword: the entry point of the executable
- * formats yara 4.2.3 reads for it (PE, ELF), undefined for other data. */
+ * formats yara 4.2.3 reads for it (PE, ELF), undefined for other data;
+ * found once per file. */
 static void entrypoint(struct run *r)
 {
+    struct vm *vm = r->vm;
     int64_t off;
 
-    if (pe_entry_point(r->env->data, r->env->size, &off) ||
-        elf_entrypoint(r->env->data, r->env->size, &off))
-        push_int(r, off);
-    else
-        push_undef(r);
+    if (!vm->entry_known) {
+        vm->entry.type = V_UNDEF;
+        if (pe_entry_point(r->env->data, r->env->size, &off) ||
+            elf_entrypoint(r->env->data, r->env->size, &off)) {
+            vm->entry.type = V_INT;
+            vm->entry.u.i = off;
+        }
+        vm->entry_known = true;
+    }
+    push(r, vm->entry);
 }
 
 static void load_value(struct run *r, const struct vm_insn *in)

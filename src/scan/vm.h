@@ -49,6 +49,8 @@ struct vm_env {
 
 struct vm_loop;
 
+struct vm_memo;
+
 struct vm {
     struct vm_value *stack;
     uint32_t cap;
@@ -56,6 +58,14 @@ struct vm {
     uint32_t n_loops;
     uint32_t *pending;     /* OF_STR: strings whose verification waits */
     uint32_t cap_pending;
+    /* What is computed once per file (vm_forget drops it): results of
+     * pure module functions (MEMO_SLOTS, made on first use), and the
+     * entrypoint keyword's value. */
+    struct vm_memo *memo;
+    uint32_t memo_gen;     /* memo slots of other generations are empty */
+    uint32_t memo_used;
+    bool entry_known;
+    struct vm_value entry;
 };
 
 #define VM_DEFAULT_STACK 16384 /* yara's default (-k) */
@@ -63,6 +73,8 @@ struct vm {
 enum candor_status vm_init(struct vm *vm, uint32_t stack_slots,
                            uint32_t loop_slots);
 void vm_fini(struct vm *vm);
+/* Forgets what the VM kept about the last file; call before each file. */
+void vm_forget(struct vm *vm);
 /*
  * Room for the longest string set of an `of` (the set pool's length will
  * do), so that its strings still to be verified are taken last and only

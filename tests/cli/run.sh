@@ -234,6 +234,11 @@ done
 scan "no match" oer -w basic.yar plain.txt
 scan "modules: console lines before the rule, -D data first" oer -w -D modules.yar text.txt
 scan "modules: console and -D over a tree, one thread" oer -w -D -p 1 -r modules.yar tree
+mkdir -p samesize
+printf 'aaaa\n' >samesize/a.txt
+printf 'bbbb\n' >samesize/b.txt
+printf 'abab\n' >samesize/c.txt
+scan "per-file results: same-size files, one thread" soer -w -p 1 -r perfile.yar samesize
 scan "escaping of matched data" oer -w -s escape.yar bytes.bin
 scan "escaping of matched data, lengths" oer -w -s -L escape.yar bytes.bin
 scan "lengths of matches over 512 bytes" oer -w -L long.yar long.txt
