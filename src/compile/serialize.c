@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "base/bytes.h"
+#include "base/digest.h"
 #include "base/mem.h"
 #include "compile/ruleset.h"
 
@@ -36,12 +36,6 @@ static void put_section(struct buf *b, uint32_t tag, const void *p,
     buf_put_u32(b, tag);
     buf_put_u64(b, len);
     buf_append(b, p, len);
-}
-
-static bool sha256(const uint8_t *p, size_t len, uint8_t out[32])
-{
-    unsigned int n = 0;
-    return EVP_Digest(p, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32;
 }
 
 enum candor_status ruleset_save(const struct ruleset *rs, const char *path,
@@ -76,8 +70,10 @@ enum candor_status ruleset_save(const struct ruleset *rs, const char *path,
                 rs->n_imports * sizeof(*rs->imports));
     put_section(&b, SEC_MATCH, m.data, m.len);
     buf_fini(&m);
-    if (rc == CANDOR_OK && (b.failed || !sha256(b.data, b.len, digest)))
-        rc = b.failed ? CANDOR_ERROR_NOMEM : CANDOR_ERROR_INTERNAL;
+    if (rc == CANDOR_OK && b.failed)
+        rc = CANDOR_ERROR_NOMEM;
+    if (rc == CANDOR_OK)
+        digest_sha256(b.data, b.len, digest);
     buf_append(&b, digest, sizeof(digest));
     if (rc == CANDOR_OK) {
         f = fopen(path, "wb");
@@ -324,8 +320,10 @@ enum candor_status ruleset_load_mem(const uint8_t *p, size_t len,
     enum candor_status rc;
 
     memset(secs, 0, sizeof(secs));
-    if (len < 32 || !sha256(p, len - 32, digest) ||
-        memcmp(digest, p + len - 32, 32) != 0)
+    if (len < 32)
+        return CANDOR_ERROR_FORMAT;
+    digest_sha256(p, len - 32, digest);
+    if (memcmp(digest, p + len - 32, 32) != 0)
         return CANDOR_ERROR_FORMAT;
     if ((rc = read_sections(bytes_make(p, len - 32), secs)) != CANDOR_OK)
         return rc;

@@ -28,15 +28,14 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include "base/digest.h"
 #include "base/mem.h"
 #include "match/match_int.h"
 
 #define MAGIC "CNDMATCH"
 #define VERSION 1u
-#define MAC_LEN 32u
+#define MAC_LEN DIGEST_SHA256_LEN
 
 static void put_u8(struct buf *out, uint8_t v)
 {
@@ -104,10 +103,8 @@ enum candor_status match_db_save(const struct match_db *db, struct buf *out,
     put_u8(out, key_len > 0 ? 1 : 0);
     if (key_len > 0 && !out->failed) {
         uint8_t mac[MAC_LEN];
-        unsigned int n = 0;
-        if (HMAC(EVP_sha256(), key, (int)key_len, out->data + start,
-                 out->len - start, mac, &n) == NULL)
-            return CANDOR_ERROR_INTERNAL;
+        digest_hmac_sha256(key, key_len, out->data + start, out->len - start,
+                           mac);
         buf_append(out, mac, MAC_LEN);
     }
     return out->failed ? CANDOR_ERROR_NOMEM : CANDOR_OK;
@@ -290,16 +287,14 @@ static bool trusted_hs(struct bytes in, size_t mac_at, struct bytes hs,
                        struct match_db *db)
 {
     uint8_t mac[MAC_LEN];
-    unsigned int n = 0;
     size_t size = 0;
 
     if (key_len == 0 || key_len > INT_MAX || hs.len == 0 ||
         mac_at + 1 + MAC_LEN != in.len ||
         in.p[mac_at] != 1)
         return false;
-    if (HMAC(EVP_sha256(), key, (int)key_len, in.p, mac_at + 1, mac, &n) ==
-            NULL ||
-        CRYPTO_memcmp(mac, in.p + mac_at + 1, MAC_LEN) != 0)
+    digest_hmac_sha256(key, key_len, in.p, mac_at + 1, mac);
+    if (CRYPTO_memcmp(mac, in.p + mac_at + 1, MAC_LEN) != 0)
         return false;
     if (hs_serialized_database_size((const char *)hs.p, hs.len, &size) !=
             HS_SUCCESS ||

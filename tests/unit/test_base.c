@@ -1,11 +1,17 @@
-/* Unit tests of src/base: the byte reader, arena, buffer, map, allocator. */
+/* Unit tests of src/base: the byte reader, arena, buffer, map, allocator,
+ * digests. */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "../harness.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/bytes.h"
+#include "base/digest.h"
 #include "base/map.h"
 #include "base/mem.h"
 #include "base/vec.h"
@@ -124,4 +130,54 @@ TEST(vec_pushes_and_takes)
     p = vec_take(&v, &n);
     CHECK_INT(n, 100);
     mem_free(p);
+}
+
+static void hex32(const uint8_t d[DIGEST_SHA256_LEN], char out[65])
+{
+    for (int i = 0; i < DIGEST_SHA256_LEN; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* FIPS 180-2's "abc" and RFC 4231's test cases 1 (short key) and 6 (key
+ * longer than the block, hashed first). */
+TEST(digest_matches_published_vectors)
+{
+    uint8_t d[DIGEST_SHA256_LEN], key[131];
+    char hex[65];
+    const char *big = "Test Using Larger Than Block-Size Key - Hash Key First";
+
+    digest_sha256("abc", 3, d);
+    hex32(d, hex);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223"
+                   "b00361a396177a9cb410ff61f20015ad");
+    memset(key, 0x0b, 20);
+    digest_hmac_sha256(key, 20, "Hi There", 8, d);
+    hex32(d, hex);
+    CHECK_STR(hex, "b0344c61d8db38535ca8afceaf0bf12b"
+                   "881dc200c9833da726e9376c2e32cff7");
+    memset(key, 0xaa, sizeof(key));
+    digest_hmac_sha256(key, sizeof(key), big, strlen(big), d);
+    hex32(d, hex);
+    CHECK_STR(hex, "60e431591ee0b67f0d8a26aacbf5b77f"
+                   "8e0bc6213728c5140546040f0ee37f54");
+}
+
+/* Every key length around the block size (64) against libcrypto's HMAC. */
+TEST(digest_hmac_equals_libcrypto_for_every_key_length)
+{
+    uint8_t key[200], data[300], mine[DIGEST_SHA256_LEN];
+    unsigned char theirs[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    for (size_t i = 0; i < sizeof(key); i++)
+        key[i] = (uint8_t)(i * 7 + 1);
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 13 + 5);
+    for (size_t k = 1; k <= sizeof(key); k++) {
+        size_t len = (k * 37) % sizeof(data);
+        digest_hmac_sha256(key, k, data, len, mine);
+        CHECK(HMAC(EVP_sha256(), key, (int)k, data, len, theirs, &n) != NULL);
+        CHECK_INT(n, DIGEST_SHA256_LEN);
+        CHECK(memcmp(mine, theirs, DIGEST_SHA256_LEN) == 0);
+    }
 }
