@@ -167,6 +167,8 @@ _Static_assert(DECL_LEN(members) == M_TELFHASH + 1, "member indices");
 #define SHT_NOBITS 8
 #define SHT_DYNSYM 11
 #define PT_DYNAMIC 2
+#define SHN_LORESERVE 0xff00u
+#define PN_XNUM 0xffffu
 
 /* One ELF file's layout: where each table is and how wide its fields. */
 struct elf {
@@ -648,12 +650,15 @@ static void elf_load(struct mod_instance *inst)
     mod_set_int(root, M_NUMBER_OF_SEGMENTS, (int64_t)e.phnum);
     if (e.entry != 0 && entry_offset(&e, &entry))
         mod_set_int(root, M_ENTRY_POINT, (int64_t)entry);
-    if (sections_inside(&e)) {
+    /* yara lists no section from SHN_LORESERVE on and no segment at
+     * PN_XNUM (where the real counts would be elsewhere); the entry point
+     * above is found without that check, as yara finds it. */
+    if (e.shnum < SHN_LORESERVE && sections_inside(&e)) {
         st->e = e;
         list_sections(inst, &e, &st->syms);
         inst->state = st;
     }
-    if (segments_inside(&e))
+    if (e.phnum < PN_XNUM && segments_inside(&e))
         list_segments(inst, &e);
 }
 

@@ -499,6 +499,14 @@ def variants():
         x = v("header-plus-one-" + t, bits)
         x.truncate = (64 if bits == 64 else 52) + 1
     # identification bytes yara does not know
+    # Section and segment tables that fit in the file with counts from
+    # SHN_LORESERVE (0xff00) and at PN_XNUM (0xffff), where the ELF
+    # specification keeps the real count elsewhere: yara lists no section,
+    # no segment, but still reads the entry point. The ones below are
+    # listed as usual.
+    for shnum, phnum in ((0xfeff, 1), (0xff00, 1), (0x100, 0xfffe),
+                         (0x100, 0xffff)):
+        out["tables-sh%x-ph%x" % (shnum, phnum)] = BigTables(shnum, phnum)
     x = v("class-3")
     x.patches.append((4, b"\x03"))
     x = v("data-0")
@@ -508,6 +516,30 @@ def variants():
     x = v("class32-in-64-layout")
     x.patches.append((4, b"\x01"))
     return out
+
+
+class BigTables:
+    """A 64-bit little-endian ET_EXEC with shnum section headers (the
+    second a 16-byte PROGBITS) and phnum program headers (the first a
+    PT_LOAD over the whole file), both tables inside the file."""
+
+    def __init__(self, shnum, phnum):
+        self.shnum, self.phnum = shnum, phnum
+
+    def build(self):
+        shoff = 64
+        phoff = shoff + self.shnum * 64
+        size = phoff + self.phnum * 56 + 16
+        d = bytearray(size)
+        d[:16] = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+        struct.pack_into("<HHIQQQIHHHHHH", d, 16, ET_EXEC, 62, 1, 0x400000,
+                         phoff, shoff, 0, 64, 56, self.phnum, 64,
+                         self.shnum, 0)
+        struct.pack_into("<IIQQQQIIQQ", d, shoff + 64, 0, 1, 0, 0, 0, 16,
+                         0, 0, 1, 0)
+        struct.pack_into("<IIQQQQQQ", d, phoff, PT_LOAD, 5, 0, 0x400000,
+                         0x400000, size, size, 0x1000)
+        return bytes(d)
 
 
 def case_hex(data):
