@@ -11,6 +11,7 @@
  * truncated command ends the walk, leaving what follows undefined.
  */
 #include "base/bytes.h"
+#include "base/vec.h"
 #include "modules/modules.h"
 
 #define MH_MAGIC 0xfeedfaceu
@@ -123,27 +124,29 @@ static bool read_fields(const struct image *im, struct mod_obj *o,
 }
 
 static void read_section(struct mod_instance *inst, const struct image *im,
-                         struct mod_obj *sect, uint64_t off)
+                         struct mod_obj *sect, uint64_t off, bool wide)
 {
-    unsigned w = im->is64 ? 8 : 4;
+    unsigned w = wide ? 8 : 4;
     const unsigned addr_size[] = {w, w};
     const unsigned rest[] = {4, 4, 4, 4, 4, 4, 4, 4};
 
     set_name(inst->arena, sect, SC_SECTNAME, im->b, off);
     set_name(inst->arena, sect, SC_SEGNAME, im->b, off + 16);
     if (read_fields(im, sect, off + 32, addr_size, 2, SC_ADDR))
-        read_fields(im, sect, off + 32 + 2 * w, rest, im->is64 ? 8 : 7,
+        read_fields(im, sect, off + 32 + 2 * w, rest, wide ? 8 : 7,
                     SC_OFFSET);
 }
 
-/* LC_SEGMENT(_64) at off, cmdsize bytes. */
+/* LC_SEGMENT(_64) at off, cmdsize bytes, laid out as its command says
+ * (wide: LC_SEGMENT_64), whatever the image's header, as yara reads it. */
 static void read_segment(struct mod_instance *inst, const struct image *im,
-                         struct mod_obj *segs, uint64_t off, uint64_t size)
+                         struct mod_obj *segs, uint64_t off, uint64_t size,
+                         bool wide)
 {
-    unsigned w = im->is64 ? 8 : 4;
+    unsigned w = wide ? 8 : 4;
     const unsigned widths[] = {w, w, w, w, 4, 4, 4, 4};
     uint64_t head = 8 + 16 + 4 * (uint64_t)w + 16;
-    uint64_t sect_size = im->is64 ? 80 : 68, nsects = 0;
+    uint64_t sect_size = wide ? 80 : 68, nsects = 0;
     struct mod_obj *seg = mod_array_push_obj(inst->arena, segs), *sects;
 
     if (seg == NULL)
@@ -157,58 +160,67 @@ static void read_segment(struct mod_instance *inst, const struct image *im,
         uint64_t at = off + head + i * sect_size;
         if (at + sect_size > off + size || !bytes_has(im->b, at, sect_size))
             break;
-        read_section(inst, im, mod_array_push_obj(inst->arena, sects), at);
+        read_section(inst, im, mod_array_push_obj(inst->arena, sects), at,
+                     wide);
     }
 }
 
-/* The file offset of virtual address va, through the segments read. */
-static bool va_to_offset(const struct mod_obj *segs, uint64_t va,
+/* A segment command's address range, for mapping entry points. */
+struct va_range {
+    uint64_t vmaddr, vmsize, fileoff;
+};
+
+/* The file offset of virtual address va through the first segment that
+ * covers it; an end that wraps in 64 bits covers nothing, as in yara
+ * (32-bit segments' ends do not wrap). */
+static bool va_to_offset(const struct vec *ranges, uint64_t va,
                          uint64_t *out)
 {
-    for (uint32_t i = 0; segs != NULL && i < segs->n; i++) {
-        const struct mod_obj *s = mod_index(segs, i).u.o;
-        uint64_t addr = (uint64_t)mod_get(s, SG_VMADDR).u.i;
-        uint64_t size = (uint64_t)mod_get(s, SG_VMSIZE).u.i;
-        if (mod_get(s, SG_VMADDR).type == MV_INT && va >= addr &&
-            va - addr < size) {
-            *out = (uint64_t)mod_get(s, SG_FILEOFF).u.i + (va - addr);
+    for (size_t i = 0; i < ranges->n; i++) {
+        const struct va_range *r = vec_at(ranges, i);
+        uint64_t end = r->vmaddr + r->vmsize;
+        if (va >= r->vmaddr && va < end) {
+            *out = r->fileoff + (va - r->vmaddr);
             return true;
         }
     }
     return false;
 }
 
-/* LC_UNIXTHREAD: the entry point is the initial program counter, whose
- * place in the thread state depends on the CPU. */
-static void read_thread(const struct image *im, struct mod_obj *img,
-                        uint32_t base, const struct mod_obj *segs,
-                        uint64_t off, uint64_t cputype)
+/* LC_UNIXTHREAD at off, cmdsize bytes: the initial program counter,
+ * whose place in the thread state depends on the CPU. yara takes it only
+ * when the command holds the CPU's whole state (flavor and count, then
+ * 64, 168, 68, 272, 160 or 304 bytes: found by growing cmdsize). */
+static bool thread_pc(const struct image *im, uint64_t off, uint64_t size,
+                      uint64_t cputype, uint64_t *pc)
 {
-    uint64_t state = off + 16, pc;
-    bool ok;
+    uint64_t state = off + 16, at, need;
+    unsigned w;
 
     switch (cputype) {
-    case CPU_TYPE_X86: ok = bytes_uint(im->b, state + 10 * 4, 4, im->be, &pc); break;
-    case CPU_TYPE_X86_64: ok = bytes_uint(im->b, state + 16 * 8, 8, im->be, &pc); break;
-    case CPU_TYPE_ARM: ok = bytes_uint(im->b, state + 15 * 4, 4, im->be, &pc); break;
-    case CPU_TYPE_ARM64: ok = bytes_uint(im->b, state + 32 * 8, 8, im->be, &pc); break;
-    case CPU_TYPE_POWERPC: ok = bytes_uint(im->b, state, 4, im->be, &pc); break;
-    case CPU_TYPE_POWERPC64: ok = bytes_uint(im->b, state, 8, im->be, &pc); break;
-    default: ok = false; break;
+    case CPU_TYPE_X86: at = 10 * 4, w = 4, need = 64; break;
+    case CPU_TYPE_X86_64: at = 16 * 8, w = 8, need = 168; break;
+    case CPU_TYPE_ARM: at = 15 * 4, w = 4, need = 68; break;
+    case CPU_TYPE_ARM64: at = 32 * 8, w = 8, need = 272; break;
+    case CPU_TYPE_POWERPC: at = 0, w = 4, need = 160; break;
+    case CPU_TYPE_POWERPC64: at = 0, w = 8, need = 304; break;
+    default: return false;
     }
-    if (ok && va_to_offset(segs, pc, &pc))
-        mod_set_int(img, base + IM_ENTRY_POINT, (int64_t)pc);
+    return size >= 16 + need && bytes_uint(im->b, state + at, w, im->be, pc);
 }
 
 /* A whole Mach-O image into img (the module, whose image members start
- * at base, or a fat `file`, base 0). */
+ * at base, or a fat `file`, base 0). The entry point of LC_UNIXTHREAD is
+ * mapped through every segment command of the image, later ones too, as
+ * yara maps it; the last command that gives one wins (LC_MAIN's too). */
 static void read_image(struct mod_instance *inst, struct image *im,
                        struct mod_obj *img, uint32_t base)
 {
     uint64_t magic, cputype, ncmds, sizeofcmds, off, end, v, cmd, size;
     const unsigned widths[] = {4, 4, 4, 4, 4, 4};
     struct mod_obj *segs;
-    uint64_t n_segments = 0;
+    uint64_t n_segments = 0, main_at = 0, pc;
+    struct vec ranges, pcs; /* struct va_range; uint64_t pairs (i, pc) */
 
     /* yara reads nothing of an image shorter than a 64-bit header. */
     if (im->b.len < 32 || !bytes_uint(im->b, 0, 4, false, &magic))
@@ -227,26 +239,53 @@ static void read_image(struct mod_instance *inst, struct image *im,
     off = im->is64 ? 32 : 28;
     end = off + sizeofcmds;
     segs = mod_obj_child(inst->arena, img, base + IM_SEGMENTS);
+    vec_init(&ranges, sizeof(struct va_range));
+    vec_init(&pcs, 2 * sizeof(uint64_t));
     for (uint64_t i = 0; i < ncmds; i++) {
         if (!rd32(im, off, &cmd) || !rd32(im, off + 4, &size) || size < 8 ||
             off + size > end || !bytes_has(im->b, off, size))
             break;
         if (cmd == LC_SEGMENT || cmd == LC_SEGMENT_64) {
-            read_segment(inst, im, segs, off, size);
+            struct va_range r, *slot;
+            unsigned w = cmd == LC_SEGMENT_64 ? 8 : 4;
+            read_segment(inst, im, segs, off, size, w == 8);
             n_segments++;
+            if (bytes_uint(im->b, off + 24, w, im->be, &r.vmaddr) &&
+                bytes_uint(im->b, off + 24 + w, w, im->be, &r.vmsize) &&
+                bytes_uint(im->b, off + 24 + 2 * w, w, im->be, &r.fileoff) &&
+                (slot = vec_push(&ranges)) != NULL)
+                *slot = r;
         } else if (cmd == LC_MAIN) {
             uint64_t entry, stack;
             if (bytes_uint(im->b, off + 8, 8, im->be, &entry) &&
                 bytes_uint(im->b, off + 16, 8, im->be, &stack)) {
                 mod_set_int(img, base + IM_ENTRY_POINT, (int64_t)entry);
                 mod_set_int(img, base + IM_STACK_SIZE, (int64_t)stack);
+                main_at = i + 1;
             }
-        } else if (cmd == LC_UNIXTHREAD) {
-            read_thread(im, img, base, segs, off, cputype);
+        } else if (cmd == LC_UNIXTHREAD && thread_pc(im, off, size, cputype,
+                                                     &pc)) {
+            uint64_t *slot = vec_push(&pcs);
+            if (slot != NULL) {
+                slot[0] = i + 1;
+                slot[1] = pc;
+            }
         }
         off += size;
     }
     mod_set_int(img, base + IM_NUMBER_OF_SEGMENTS, (int64_t)n_segments);
+    /* The last thread after the last LC_MAIN whose counter maps. */
+    for (size_t k = pcs.n; k-- > 0;) {
+        const uint64_t *t = vec_at(&pcs, k);
+        if (t[0] < main_at)
+            break;
+        if (va_to_offset(&ranges, t[1], &pc)) {
+            mod_set_int(img, base + IM_ENTRY_POINT, (int64_t)pc);
+            break;
+        }
+    }
+    vec_fini(&ranges);
+    vec_fini(&pcs);
 }
 
 static bool is_macho(uint64_t magic)

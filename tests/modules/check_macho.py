@@ -13,6 +13,7 @@ import argparse
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,75 @@ class Counter:
             print("  candor: " + got[:300].decode(errors="replace").replace("\n", "|"))
 
 
+# Hand-made images for LC_UNIXTHREAD (mach-o/loader.h layouts): where the
+# entry point comes from when segments come later, threads repeat, the
+# command is shorter than the CPU's thread state (x86 64 bytes, x86_64
+# 168, arm 68, arm64 272, ppc 160, ppc64 304), or a segment's end wraps.
+CPUS = {"x86": (7, False, 10 * 4, 4, 64),
+        "x86_64": (0x01000007, True, 16 * 8, 8, 168),
+        "arm": (12, False, 15 * 4, 4, 68),
+        "arm64": (0x0100000C, True, 32 * 8, 8, 272),
+        "ppc": (18, False, 0, 4, 160),
+        "ppc64": (0x01000012, True, 0, 8, 304)}
+
+
+def seg_cmd(is64, vmaddr, vmsize, fileoff):
+    if is64:
+        return struct.pack("<II16sQQQQiiII", 0x19, 72, b"__TEXT", vmaddr,
+                           vmsize, fileoff, 0x100, 7, 5, 0, 0)
+    return struct.pack("<II16sIIIIiiII", 1, 56, b"__TEXT", vmaddr, vmsize,
+                       fileoff, 0x100, 7, 5, 0, 0)
+
+
+def thread_cmd(cpu, pc, extra=0):
+    _, _, at, w, need = CPUS[cpu]
+    size = 16 + need + extra
+    body = bytearray(max(size, 16 + at + w))
+    struct.pack_into("<IIII", body, 0, 5, size, 1, need // 4)
+    struct.pack_into("<Q" if w == 8 else "<I", body, 16 + at, pc)
+    return bytes(body[:size])
+
+
+def image(cpu, cmds):
+    ct, is64 = CPUS[cpu][0], CPUS[cpu][1]
+    b = b"".join(cmds)
+    if is64:
+        h = struct.pack("<IiiIIIII", 0xFEEDFACF, ct, 3, 2, len(cmds), len(b),
+                        0, 0)
+    else:
+        h = struct.pack("<IiiIIII", 0xFEEDFACE, ct, 3, 2, len(cmds), len(b), 0)
+    d = h + b
+    return d + bytes(max(0, 0x2000 - len(d)))
+
+
+def crafted():
+    out = {}
+    for cpu, (_, is64, _, _, _) in CPUS.items():
+        top = (1 << (64 if is64 else 32)) - 0x1000
+        seg = seg_cmd(is64, 0x1000, 0x1000, 0x100)
+        out[cpu + "-thread-then-segment"] = [thread_cmd(cpu, 0x1010), seg]
+        out[cpu + "-state-short"] = [seg, thread_cmd(cpu, 0x1010, -1)]
+        out[cpu + "-state-long"] = [seg, thread_cmd(cpu, 0x1010, 8)]
+        out[cpu + "-last-unmapped"] = [seg, thread_cmd(cpu, 0x1010),
+                                       thread_cmd(cpu, 0x9999)]
+        out[cpu + "-two-mapped"] = [seg, thread_cmd(cpu, 0x1010),
+                                    thread_cmd(cpu, 0x1020)]
+        out[cpu + "-wrapping-end"] = [seg_cmd(is64, top, 0x2000, 0x100),
+                                      thread_cmd(cpu, top + 0x10)]
+    main = struct.pack("<IIQQ", 0x80000028, 24, 0x500, 0)
+    seg = seg_cmd(True, 0x1000, 0x1000, 0x100)
+    out["main-after-thread"] = [seg, thread_cmd("x86_64", 0x1010), main]
+    out["thread-after-main"] = [seg, main, thread_cmd("x86_64", 0x1010)]
+    out["unmapped-thread-after-main"] = [seg, main,
+                                         thread_cmd("x86_64", 0x9999)]
+    out["segment32-in-64"] = [seg_cmd(False, 0x1000, 0x1000, 0x100),
+                              thread_cmd("x86_64", 0x1010)]
+    out["x86-segment64-in-32"] = [seg_cmd(True, 0x1000, 0x1000, 0x100),
+                                  thread_cmd("x86", 0x1010)]
+    return {k: image(k.split("-")[0] if k.split("-")[0] in CPUS else
+                     "x86_64", v) for k, v in out.items()}
+
+
 def both(yara, candor, args, rules, path):
     y = run([yara] + args + [rules, path]).stdout
     c = run([candor, "scan"] + args + [rules, path]).stdout
@@ -149,6 +219,11 @@ def main():
                     f.write(b)
                 cnt.check(f"-D {name} mutant {k}",
                           *both(yara, opts.candor, ["-D"], rules, work))
+        for name, data in sorted(crafted().items()):
+            with open(work, "wb") as f:
+                f.write(data)
+            cnt.check(f"-D crafted {name}",
+                      *both(yara, opts.candor, ["-D"], rules, work))
         # yara 4.2.3 adds the slice offset to its "undefined" marker for an
         # architecture without an entry point (fat.o: -1483400188073217);
         # candor answers undefined (docs/compat.md).
