@@ -202,6 +202,7 @@ struct dn {
     uint32_t rows[64];
     uint64_t table[T_KNOWN]; /* file offset of each known table */
     uint8_t row_size[T_KNOWN];
+    uint8_t row_need[T_KNOWN]; /* bytes a row must have in the data */
 };
 
 /* ---- Reading ------------------------------------------------------------ */
@@ -256,7 +257,7 @@ static bool cell(const struct dn *dn, unsigned t, uint32_t i, unsigned col,
     unsigned size = column_size(dn, table_columns[t][col]);
 
     if (dn->table[t] == 0 || i >= dn->rows[t] ||
-        !bytes_has(dn->b, row, dn->row_size[t]))
+        !bytes_has(dn->b, row, dn->row_need[t]))
         return false;
     *out = rd(dn, row + column_offset(dn, t, col), size);
     return true;
@@ -459,6 +460,25 @@ static void parse_user_strings(struct dn *dn)
 
 /* ---- Tables ------------------------------------------------------------- */
 
+/* The bytes yara 4.2.3 needs in the data to read a row of table t: a
+ * Module, ModuleRef or FieldRVA row only when it would fit with every index
+ * 4 bytes wide (seen with these tables at the end of crafted files,
+ * tests/modules/gen_dotnet.py tail_*), any other row when it fits. */
+static uint8_t row_need(const struct dn *dn, unsigned t)
+{
+    unsigned need = 0;
+
+    if (t != T_MODULE && t != T_MODULEREF && t != T_FIELDRVA)
+        return dn->row_size[t];
+    for (unsigned i = 0; table_columns[t][i] != C_END; i++) {
+        uint8_t col = table_columns[t][i];
+        need += col == C_U8 || col == C_U16 || col == C_U32
+                    ? column_size(dn, col)
+                    : 4;
+    }
+    return (uint8_t)need;
+}
+
 /* The #~ header: heap sizes, the mask of tables present and their row
  * counts; then where each known table starts, up to the first one with
  * more than DN_MAX_ROWS rows. False when the header does not fit. */
@@ -485,6 +505,7 @@ static bool layout_tables(struct dn *dn)
         if (dn->rows[i] > DN_MAX_ROWS)
             break;
         dn->row_size[i] = (uint8_t)column_offset(dn, i, 10);
+        dn->row_need[i] = row_need(dn, i);
         dn->table[i] = off;
         off += (uint64_t)dn->rows[i] * dn->row_size[i];
     }
@@ -625,7 +646,10 @@ static void parse_field_offsets(struct dn *dn)
 }
 
 /* ManifestResource rows of this file: the CLI header's Resources data
- * holds each one as a 4-byte length and the bytes, at the row's offset. */
+ * holds each one as a 4-byte length and the bytes, at the row's offset.
+ * yara 4.2.3 drops a resource whose length, counted from the length field
+ * itself, passes the end of the data (so the bytes may still overrun it
+ * by up to 4). */
 static void parse_resources(struct dn *dn, uint64_t cli)
 {
     struct mod_obj *arr = mod_obj_child(dn->arena, dn->root, DN_RESOURCES);
@@ -639,7 +663,8 @@ static void parse_resources(struct dn *dn, uint64_t cli)
         uint64_t at = (uint64_t)base + off;
         struct mod_obj *r;
         cell(dn, T_MANIFESTRESOURCE, i, 3, &impl);
-        if (impl != 0 || !bytes_u32le(dn->b, at, &len))
+        if (impl != 0 || !bytes_u32le(dn->b, at, &len) ||
+            !bytes_has(dn->b, at, len))
             continue;
         r = mod_array_push_obj(dn->arena, arr);
         if (r == NULL)
@@ -653,56 +678,68 @@ static void parse_resources(struct dn *dn, uint64_t cli)
     mod_set_int(dn->root, DN_NUMBER_OF_RESOURCES, count);
 }
 
-/* A type's name: of the TypeRef or TypeDef a coded index (its tag, row)
- * names. */
-static bool type_name(const struct dn *dn, unsigned table, uint32_t row,
-                      const uint8_t **s, size_t *len)
+/* Row index of a coded index's row number; yara 4.2.3 reads row 0 for
+ * the null index 0 as for 1. */
+static uint32_t coded_row(uint32_t coded, unsigned bits)
 {
-    uint32_t name;
+    uint32_t row = coded >> bits;
 
-    if (row == 0 || !cell(dn, table, row - 1, 1, &name))
+    return row > 0 ? row - 1 : 0;
+}
+
+/* Whether the constructor a CustomAttribute's Type column names is one of
+ * a type yara 4.2.3 takes for GuidAttribute: a MemberRef whose class is a
+ * TypeRef (not a TypeDef) whose name starts with the 13 bytes
+ * "GuidAttribute", or whose name cannot be read at all. */
+static bool is_guid_attribute(const struct dn *dn, uint32_t type)
+{
+    unsigned tbits = coded_indices[CI_CUSTOMATTRIBUTETYPE].bits;
+    uint32_t cls, name;
+    const uint8_t *s;
+    size_t len;
+
+    if ((type & ((1u << tbits) - 1)) != 3 || /* MemberRef */
+        !cell(dn, T_MEMBERREF, coded_row(type, tbits), 0, &cls) ||
+        (cls & 7) != 1 || /* MemberRefParent: TypeRef */
+        !cell(dn, T_TYPEREF, coded_row(cls, 3), 1, &name))
         return false;
-    return heap_string(dn, name, s, len);
+    return !heap_string(dn, name, &s, &len) ||
+           (len >= 13 && memcmp(s, "GuidAttribute", 13) == 0);
 }
 
 /*
- * typelib: the GuidAttribute on the assembly. A CustomAttribute row whose
- * parent is the Assembly and whose constructor (a MethodDef, or a
- * MemberRef of a TypeRef or TypeDef) belongs to a type named
- * "GuidAttribute"; its value blob is the prolog 01 00 and a length-prefixed
- * UTF-8 string.
+ * typelib: the GuidAttribute on the assembly, as yara 4.2.3 takes it
+ * (checked on crafted files, tests/modules/gen_dotnet.py tl_*): the last
+ * CustomAttribute row whose parent is the Assembly, whose constructor
+ * passes is_guid_attribute and whose value blob is at least 4 bytes: the
+ * prolog 01 00, a one-byte length and the text. The text's bytes need to
+ * lie in the data, not in the blob; the value ends at the first NUL, and
+ * is empty when the text starts with FF.
  */
 static void parse_typelib(struct dn *dn)
 {
     unsigned pbits = coded_indices[CI_HASCUSTOMATTRIBUTE].bits;
-    unsigned tbits = coded_indices[CI_CUSTOMATTRIBUTETYPE].bits;
-    uint32_t parent, type, value;
+    uint32_t parent, type, value, blen;
+    const uint8_t *p, *text = NULL, *nul;
+    size_t len = 0;
 
     for (uint32_t i = 0; cell(dn, T_CUSTOMATTRIBUTE, i, 0, &parent); i++) {
-        const uint8_t *s, *p;
-        size_t len;
-        uint32_t cls, blen;
-        unsigned tag;
         if ((parent & ((1u << pbits) - 1)) != 14) /* Assembly */
             continue;
         cell(dn, T_CUSTOMATTRIBUTE, i, 1, &type);
-        if ((type & ((1u << tbits) - 1)) != 3) /* MemberRef */
-            continue;
-        if (!cell(dn, T_MEMBERREF, (type >> tbits) - 1, 0, &cls))
-            continue;
-        tag = cls & 7;
-        if ((tag != 0 && tag != 1) ||
-            !type_name(dn, tag == 0 ? T_TYPEDEF : T_TYPEREF, cls >> 3, &s,
-                       &len) ||
-            len != 13 || memcmp(s, "GuidAttribute", 13) != 0)
-            continue;
         cell(dn, T_CUSTOMATTRIBUTE, i, 2, &value);
-        if (!heap_blob(dn, value, &p, &blen) || blen < 3 || p[0] != 1 ||
-            p[1] != 0 || p[2] > blen - 3)
+        if (!is_guid_attribute(dn, type) ||
+            !heap_blob(dn, value, &p, &blen) || blen < 4 || p[0] != 1 ||
+            p[1] != 0 || !bytes_has(dn->b, (uint64_t)(p + 3 - dn->b.p), p[2]))
             continue;
-        mod_set_str(dn->arena, dn->root, DN_TYPELIB, p + 3, p[2]);
-        return;
+        text = p + 3;
+        nul = memchr(text, 0, p[2]);
+        len = nul != NULL ? (size_t)(nul - text) : p[2];
+        if (text[0] == 0xff)
+            len = 0;
     }
+    if (text != NULL)
+        mod_set_str(dn->arena, dn->root, DN_TYPELIB, text, len);
 }
 
 static void parse_tables(struct dn *dn, uint64_t cli)
@@ -721,6 +758,27 @@ static void parse_tables(struct dn *dn, uint64_t cli)
 
 /* ---- Load --------------------------------------------------------------- */
 
+/* Whether the PE passes yara 4.2.3's test for a .NET file at the CLI
+ * header cli, seen with crafted files: the header's Size is 72; a PE32+
+ * has at least 14 data directories (NumberOfRvaAndSizes); a PE32 that is
+ * no DLL has its entry point mapped to the bytes FF 25 (jmp [mscoree's
+ * _CorExeMain]). */
+static bool cli_accepted(const struct dn *dn, uint64_t cli)
+{
+    const struct pe *pe = &dn->pe;
+    int64_t ep;
+
+    if (pe_u32(pe, cli) != 72)
+        return false;
+    if (pe->is64)
+        return pe_u32(pe, pe->opt + 108) >= 14;
+    if (pe->characteristics & 0x2000) /* IMAGE_FILE_DLL */
+        return true;
+    ep = pe_rva_to_offset(pe, pe_u32(pe, pe->opt + 16));
+    return ep >= 0 && bytes_has(dn->b, (uint64_t)ep, 2) &&
+           dn->b.p[ep] == 0xff && dn->b.p[ep + 1] == 0x25;
+}
+
 /* The CLI header and the metadata root; false when either is missing. */
 static bool parse_metadata(struct dn *dn, uint64_t *cli)
 {
@@ -731,7 +789,8 @@ static bool parse_metadata(struct dn *dn, uint64_t *cli)
 
     if (!pe_directory(&dn->pe, 14, &rva, &size) ||
         (off = pe_rva_to_offset(&dn->pe, rva)) < 0 ||
-        !bytes_has(dn->b, (uint64_t)off, 72))
+        !bytes_has(dn->b, (uint64_t)off, 72) ||
+        !cli_accepted(dn, (uint64_t)off))
         return false;
     *cli = (uint64_t)off;
     off = pe_rva_to_offset(&dn->pe, rd(dn, *cli + 8, 4));

@@ -201,31 +201,47 @@ def standard_streams(tables, heaps, heap_sizes=0, extra_rows=None,
     return s
 
 
-def pe(meta, resources=b'', cli_patch=None, field_data=b''):
-    """A PE32 whose CLI header (at RVA 0x2000) points at meta; resources
-    follow the CLI header, field_data (RVA 0x2048 + len(resources)) too."""
+def pe(meta, resources=b'', cli_patch=None, field_data=b'', entry_code=b'',
+       characteristics=0x2102, entry=None, pe64=False, n_dirs=16):
+    """A PE32 (PE32+ with pe64) whose CLI header (at RVA 0x2000) points at
+    meta; resources follow the CLI header, then field_data (RVA 0x2048 +
+    len(resources)) and entry_code, where the entry point is unless entry
+    gives its RVA. n_dirs is NumberOfRvaAndSizes (16 entries are written
+    whatever it says)."""
     text_rva = 0x2000
     res_rva = text_rva + 72
     field_rva = res_rva + len(resources)
-    md_rva = field_rva + len(field_data)
+    code_rva = field_rva + len(field_data)
+    md_rva = code_rva + len(entry_code)
     md_rva += -md_rva % 4
+    if entry is None:
+        entry = code_rva if entry_code else 0
     cli = struct.pack('<IHHII', 72, 2, 5, md_rva, len(meta))
     cli += struct.pack('<II', 1, 0)
     cli += struct.pack('<II', res_rva if resources else 0, len(resources))
     cli += b'\0' * (72 - len(cli))
     if cli_patch:
         cli = cli_patch(cli)
-    body = cli + resources + field_data
+    body = cli + resources + field_data + entry_code
     body += b'\0' * (md_rva - text_rva - len(body)) + meta
     raw = body + b'\0' * (-len(body) % 0x200)
     dos = bytearray(0x80)
     dos[0:2] = b'MZ'
     struct.pack_into('<I', dos, 0x3c, 0x80)
-    fh = struct.pack('<4sHHIIIHH', b'PE\0\0', 0x14c, 1, 0, 0, 0, 224, 0x2102)
-    opt = struct.pack('<HBBIIIIIIIIIHHHHHHIIIIHHIIIIII', 0x10b, 8, 0, len(raw),
-                      0, 0, 0, text_rva, text_rva, 0x400000, 0x2000, 0x200,
-                      4, 0, 0, 0, 4, 0, 0, 0x4000, 0x200, 0, 3, 0x8540,
-                      0x100000, 0x1000, 0x100000, 0x1000, 0, 16)
+    fh = struct.pack('<4sHHIIIHH', b'PE\0\0', 0x8664 if pe64 else 0x14c, 1,
+                     0, 0, 0, 240 if pe64 else 224, characteristics)
+    if pe64:
+        opt = struct.pack('<HBBIIIIIQIIHHHHHHIIIIHHQQQQII', 0x20b, 8, 0,
+                          len(raw), 0, 0, entry, text_rva, 0x400000, 0x2000,
+                          0x200, 4, 0, 0, 0, 4, 0, 0, 0x4000, 0x200, 0, 3,
+                          0x8540, 0x100000, 0x1000, 0x100000, 0x1000, 0,
+                          n_dirs)
+    else:
+        opt = struct.pack('<HBBIIIIIIIIIHHHHHHIIIIHHIIIIII', 0x10b, 8, 0,
+                          len(raw), 0, 0, entry, text_rva, text_rva, 0x400000,
+                          0x2000, 0x200, 4, 0, 0, 0, 4, 0, 0, 0x4000, 0x200,
+                          0, 3, 0x8540, 0x100000, 0x1000, 0x100000, 0x1000,
+                          0, n_dirs)
     dirs = [(0, 0)] * 16
     dirs[14] = (text_rva, 72)
     opt += b''.join(struct.pack('<II', a, b) for a, b in dirs)
@@ -292,7 +308,8 @@ def many_methods(n):
 
 
 def variant(heap_sizes=0, extra_rows=None, order=None, streams=None,
-            resources=RESOURCES, cli_patch=None, tables=None, **meta_kw):
+            resources=RESOURCES, cli_patch=None, tables=None, pe_kw=None,
+            **meta_kw):
     h = Heaps()
     t = sample_tables(h)
     if tables:
@@ -301,7 +318,7 @@ def variant(heap_sizes=0, extra_rows=None, order=None, streams=None,
     if streams:
         s = streams(s)
     return pe(metadata(s, **meta_kw), resources, cli_patch=cli_patch,
-              field_data=b'\0' * 12 + b'\x11\x22\x33\x44')
+              field_data=b'\0' * 12 + b'\x11\x22\x33\x44', **(pe_kw or {}))
 
 
 def set_row(table, i, row):
@@ -361,6 +378,158 @@ def adversarial():
         [(0, 1), (0x100000, 3), (0x2048 + len(RESOURCES) + 12, 1)]))
     out['no_cli.bin'] = variant(cli_patch=lambda c: c[:8] + b'\0' * 8 + c[16:])
     out['bad_magic.bin'] = variant().replace(b'BSJB', b'BSJA')
+    out['rows_limit_10000.bin'] = variant(extra_rows={0x1a: 10000})
+    out.update(cli_checks())
+    out.update(resource_lengths())
+    out.update(typelibs())
+    out.update(table_tails())
+    return out
+
+
+def table_tails():
+    """The #~ stream last in the file and one table last in it, the file
+    cut delta bytes after that table's last row: yara 4.2.3 reads a
+    Module, ModuleRef or FieldRVA row only when it would fit with 4-byte
+    indices (18, 4 and 8 bytes), other rows when they fit."""
+    out = {}
+    for table, heap_sizes, deltas in (
+            (0x00, 0, (0, 7, 8)), (0x00, 7, (-1, 0)),
+            (0x0b, 0, (-1, 0)), (0x0c, 0, (-1, 0)),
+            (0x1a, 0, (-2, -1, 0, 1, 2)), (0x1a, 7, (-1, 0)),
+            (0x1d, 0, (0, 1, 2)), (0x1d, 7, (1, 2)),
+            (0x20, 0, (-1, 0)), (0x23, 0, (-1, 0)), (0x28, 0, (-1, 0))):
+        def last(t, h, table=table):
+            for k in [k for k in t if k > table]:
+                del t[k]
+        d = variant(heap_sizes=heap_sizes, order=[1, 2, 3, 4, 0], tables=last)
+        md = d.index(b'BSJB')
+        off, size = struct.unpack_from('<II', d, d.index(b'#~\0', md) - 8)
+        end = md + off + size
+        assert d[end:end + 8] == b'\0' * 8
+        for delta in deltas:
+            out['tail_%02x_h%d_%+d.bin' % (table, heap_sizes, delta)] = \
+                d[:end + delta]
+    return out
+
+
+def cli_size(n):
+    return lambda c: struct.pack('<I', n) + c[4:]
+
+
+def entry_at_end(code):
+    """A PE32 EXE whose entry point is the last len(code) bytes of the
+    file, code: an RVA below every section maps to itself."""
+    d = bytearray(variant(pe_kw=dict(characteristics=EXE)) + code)
+    struct.pack_into('<I', d, 0x80 + 24 + 16, len(d) - len(code))
+    return bytes(d)
+
+
+EXE = 0x0102  # IMAGE_FILE_EXECUTABLE_IMAGE | IMAGE_FILE_32BIT_MACHINE
+
+
+def cli_checks():
+    """yara 4.2.3 takes a PE for .NET only when the CLI header's Size is
+    72, a PE32 EXE's entry point holds FF 25 and a PE32+ has at least 14
+    data directories."""
+    out = {}
+    for n in (0, 71, 73, 99):
+        out['cli_size%d.bin' % n] = variant(cli_patch=cli_size(n))
+    for name, kw in (
+            ('exe_entry_mz', {}),
+            ('exe_entry_ff25', dict(entry_code=b'\xff\x25\0\x20\x40\0')),
+            ('exe_entry_ff24', dict(entry_code=b'\xff\x24\0\x20\x40\0')),
+            ('exe_entry_unmapped', dict(entry=0x900000)),
+            ('pe64_dirs16', dict(pe64=True)),
+            ('pe64_dirs14', dict(pe64=True, n_dirs=14)),
+            ('pe64_dirs13', dict(pe64=True, n_dirs=13)),
+            ('pe64_exe', dict(pe64=True, characteristics=0x22)),
+            ('pe32_dirs0', dict(n_dirs=0))):
+        kw.setdefault('characteristics', EXE)
+        if name.startswith('pe64_dirs'):
+            kw['characteristics'] = 0x2022
+        out[name + '.bin'] = variant(pe_kw=kw)
+    out['exe_size99_ff25.bin'] = variant(cli_patch=cli_size(99), pe_kw=dict(
+        characteristics=EXE, entry_code=b'\xff\x25'))
+    out['exe_entry_last_ff.bin'] = entry_at_end(b'\xff')
+    out['exe_entry_last_ff25.bin'] = entry_at_end(b'\xff\x25')
+    return out
+
+
+def resource_lengths():
+    """Two more resources whose 4-byte lengths sit in the file's last 16
+    (zero) bytes, 16 and 8 bytes from its end: yara 4.2.3 keeps one whose
+    length, counted from the length field, ends inside the data."""
+    n = len(variant())
+    out = {}
+    for name, lens in (('fit', (16, 8)), ('over', (17, 9)),
+                       ('big', (0x7fffffff, 0xffffffff))):
+        def rows(t, h):
+            for i in range(2):
+                t[0x28].append((n - 16 + 8 * i - 0x248, 1, 'r%d' % i, 0))
+        d = bytearray(variant(tables=rows))
+        assert len(d) == n and d[-16:] == b'\0' * 16
+        for i, length in enumerate(lens):
+            struct.pack_into('<I', d, n - 16 + 8 * i, length)
+        out['res_len_%s.bin' % name] = bytes(d)
+    return out
+
+
+GUID_TEXT = b'fd225bb4-fa53-44b2-a6db-85f5e48dcb54'
+
+
+def typelibs():
+    """The GuidAttribute as yara 4.2.3 reads it: the constructor, the
+    name, the value blob, and which of several attributes counts."""
+    def guid_ca(blob, parent=0x2e, typ=0x0b):
+        return (parent, typ, blob)
+
+    def typeref_name(name):
+        return set_row(0x01, 0, (6, name, 'System.Runtime.InteropServices'))
+
+    def memberref_class(cls):
+        return set_row(0x0a, 0, (cls, '.ctor', b'\x20\x01\x01\x0e'))
+
+    def attrs(*rows):
+        def f(t, h):
+            t[0x0c] = list(rows)
+        return f
+
+    def typedef_named(t, h):
+        memberref_class(2 << 3)(t, h)
+        t[0x02][1] = (0x100001, 'GuidAttribute', 'Ns', 9, 1, 1)
+
+    good = b'\x01\x00\x24' + GUID_TEXT + b'\0\0'
+    cases = {
+        'prefix': typeref_name('GuidAttributeX'),
+        'short': typeref_name('GuidAttribut'),
+        'name_unread': typeref_name(0xfff0),
+        'name_1024': typeref_name('Other' + 'x' * 1019),
+        'name_1025': typeref_name('Other' + 'x' * 1020),
+        'typedef': typedef_named,
+        'moduleref': memberref_class((1 << 3) | 2),
+        'typeref_row0': memberref_class(1),
+        'typeref_out': memberref_class((9 << 3) | 1),
+        'memberref_row0': attrs(guid_ca(good, typ=0x03)),
+        'memberref_out': attrs(guid_ca(good, typ=(5 << 3) | 3)),
+        'two': attrs(guid_ca(good), guid_ca(b'\x01\x00\x05abcde\0\0')),
+        'two_bad_last': attrs(guid_ca(good),
+                              guid_ca(b'\x02\x00\x05abcde\0\0')),
+        'value_00': attrs(guid_ca(b'\x01\x00\x00abc')),
+        'value_ff': attrs(guid_ca(b'\x01\x00\xff' + b'a' * 300)),
+        'value_nul': attrs(guid_ca(b'\x01\x00\x24' + b'\0' * 38)),
+        'value_mid_nul': attrs(guid_ca(b'\x01\x00\x24' + GUID_TEXT[:5] +
+                                       b'\0' + GUID_TEXT[6:])),
+        'value_past_blob': attrs(guid_ca(b'\x01\x00\x30' + GUID_TEXT)),
+        'value_first_ff': attrs(guid_ca(b'\x01\x00\x05\xffabcd')),
+        'value_first_fe': attrs(guid_ca(b'\x01\x00\x05\xfeabcd')),
+        'blob3': attrs(guid_ca(b'\x01\x00\x00')),
+        'blob4': attrs(guid_ca(b'\x01\x00\x05a')),
+    }
+    out = {'tl_%s.bin' % k: variant(tables=f) for k, f in cases.items()}
+    for name, n in (('at_end', 3), ('past_end', 4)):
+        blob = b'\x01\x00' + bytes([n]) + b'abc'
+        d = variant(tables=attrs(guid_ca(blob)))
+        out['tl_value_%s.bin' % name] = d[:d.index(blob) + len(blob)]
     return out
 
 
