@@ -336,8 +336,7 @@ static enum candor_status gen_for_in(struct cg *cg, const struct ast_expr *e)
         emit(cg, OP_LOOP_OBJ, 0, quant_imm(0, 0, qk, slot));
         return gen_loop_body(cg, e->a, slot);
     }
-    if (e->ival != 1 || (it->op != AST_RANGE && it->op != AST_ENUM))
-        return unsupported(cg, e);
+    /* A range or an enumeration, with one variable (the parser's check). */
     if ((rc = new_slot(cg, e, &slot)) != CANDOR_OK)
         return rc;
     if ((rc = gen_quant(cg, e->quant, &qk)) != CANDOR_OK)
@@ -463,8 +462,6 @@ static enum candor_status gen_module(struct cg *cg, const struct ast_expr *e)
     enum candor_status rc;
     const struct ast_expr *fn = e->a;
 
-    if (e->decl == NULL)
-        return unsupported(cg, e);
     switch (e->op) {
     case AST_MODULE:
         emit(cg, OP_MOD_ROOT, intern_str(cg, e->str), (int64_t)strlen(e->str));
@@ -478,9 +475,7 @@ static enum candor_status gen_module(struct cg *cg, const struct ast_expr *e)
             (rc = gen_expr(cg, e->b)) == CANDOR_OK)
             emit(cg, OP_MOD_INDEX, 0, 0);
         return rc;
-    default: /* AST_CALL of a structure's member */
-        if (fn->op != AST_FIELD)
-            return unsupported(cg, e);
+    default: /* AST_CALL of a structure's member (the parser's check) */
         if ((rc = gen_expr(cg, fn->a)) != CANDOR_OK)
             return rc;
         for (uint32_t i = 0; i < e->n_list; i++) {

@@ -34,7 +34,8 @@ enum ast_op {
 
 /* The type of an expression, found while parsing. */
 enum ast_type {
-    TYPE_UNKNOWN, /* module values before issue 4 resolves them */
+    TYPE_UNKNOWN, /* a module's structure, array, dictionary or function:
+                     not a value */
     TYPE_BOOL,
     TYPE_INT,
     TYPE_FLOAT,
@@ -68,10 +69,9 @@ struct ast_expr {
     struct ast_expr **list;   /* ENUM values, CALL arguments */
     uint32_t n_list;
     struct re_node *re;       /* REGEXP: the parsed expression */
-    /* Module values (MODULE, FIELD, INDEX, CALL, LOOP_VAR) of a module
-     * with a schema: the declaration of the value; decl_elem when it is
-     * an element of the ARRAY or DICT declared by decl. NULL for modules
-     * without one yet (their values stay TYPE_UNKNOWN). */
+    /* Module values (MODULE, FIELD, INDEX, CALL, LOOP_VAR): the
+     * declaration of the value; decl_elem when it is an element of the
+     * ARRAY or DICT declared by decl. NULL for every other node. */
     const struct mod_decl *decl;
     bool decl_elem;
 };

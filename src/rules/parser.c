@@ -25,13 +25,6 @@
 
 #define MAX_INCLUDE_SIZE (1u << 30)
 
-/* The module names `import` accepts: yara 4.2.3's, and `string` of the
- * current documentation. */
-static const char *const known_modules[] = {
-    "pe",      "elf",    "math",   "hash", "time",  "console",
-    "string",  "dotnet", "macho",  "dex",  "magic", "cuckoo",
-};
-
 /* ---- Errors ------------------------------------------------------------ */
 
 int parser_line(const struct parser *p)
@@ -301,16 +294,6 @@ enum candor_status parser_expect(struct parser *p, enum token_kind kind)
 
 /* ---- Imports and the top level ----------------------------------------- */
 
-bool parser_known_module(const char *name)
-{
-    for (size_t i = 0; i < sizeof(known_modules) / sizeof(*known_modules);
-         i++) {
-        if (strcmp(known_modules[i], name) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Makes name a module identifier of the namespace; a known module is
  * also one of the program's imports. */
 static enum candor_status add_import(struct parser *p, const char *name,
@@ -349,9 +332,10 @@ static enum candor_status parse_import(struct parser *p)
     if (t->kind != TOK_TEXT)
         return parser_syntax_error(p);
     parser_consume(p);
-    /* An unknown module is an error, but its name still becomes a module
-     * without fields, as in yara (`foo.bar`: invalid field name "bar"). */
-    if (!parser_known_module(t->str)) {
+    /* The modules `import` accepts are those of the registry. An unknown
+     * module is an error, but its name still becomes a module without
+     * fields, as in yara (`foo.bar`: invalid field name "bar"). */
+    if (module_find(t->str, strlen(t->str)) == NULL) {
         enum candor_status rc = parser_error(p, "unknown module \"%s\"",
                                              t->str);
         return add_import(p, t->str, false) == CANDOR_OK ? rc

@@ -722,9 +722,8 @@ static enum candor_status for_in(struct parser *p, struct ast_expr *quant,
     for (unsigned i = first; i < p->n_vars; i++) {
         struct parser_var *v = &p->vars[i];
         v->pending = false;
-        v->type = it->type == TYPE_INT ? TYPE_INT : TYPE_UNKNOWN;
         if (it->decl == NULL)
-            continue;
+            continue; /* a range or enumeration: integers, as loop_vars set */
         if (it->decl->type == MT_DICT && i == first) {
             v->type = TYPE_STRING; /* the key */
             continue;
@@ -795,15 +794,6 @@ static enum candor_status for_expr(struct parser *p, struct parser_value *out)
 
 /* ---- Identifiers ---------------------------------------------------------- */
 
-/* Whether e is a value of a module (or of a loop over one), which may
- * have fields, elements and functions the parser cannot check yet. */
-static bool module_value(const struct ast_expr *e)
-{
-    return e->type == TYPE_UNKNOWN &&
-           (e->op == AST_MODULE || e->op == AST_FIELD || e->op == AST_INDEX ||
-            e->op == AST_CALL || e->op == AST_LOOP_VAR);
-}
-
 /* The first name of an identifier: a loop variable, an external variable,
  * an imported module, or a rule of the namespace, in yara's order. */
 static enum candor_status resolve(struct parser *p, const char *name,
@@ -841,11 +831,10 @@ static enum candor_status resolve(struct parser *p, const char *name,
         const struct module *m = module_find(name, strlen(name));
         if ((e = parser_node(p, AST_MODULE, TYPE_UNKNOWN)) != NULL) {
             e->str = name;
+            e->decl = &unknown_module; /* after an import error */
             if (m != NULL) {
                 e->decl = &m->root;
                 e->ref = (int32_t)module_index(m);
-            } else if (!parser_known_module(name)) {
-                e->decl = &unknown_module; /* after an import error */
             }
         }
     } else if (parser_rule_lookup(p, name, strlen(name), &index)) {
@@ -929,17 +918,6 @@ static char arg_type(const struct ast_expr *e)
     }
 }
 
-/* Whether arguments of types sig fit an overload's; '?' (a value of a
- * module without a schema yet) fits any type. */
-static bool signature_fits(const char *want, const char *sig)
-{
-    for (; *want != '\0' && *sig != '\0'; want++, sig++) {
-        if (*sig != '?' && *sig != *want)
-            return false;
-    }
-    return *want == '\0' && *sig == '\0';
-}
-
 /*
  * n (a FIELD, INDEX or CALL node over n->a) against the schema. *name is
  * the name messages use, as yara's: the last field; after a call, the
@@ -978,7 +956,8 @@ static enum candor_status resolve_member(struct parser *p, struct ast_expr *n,
         return CANDOR_OK;
     }
     d = obj->decl;
-    if (obj->decl_elem || d->type != MT_FUNC)
+    /* A call's result carries its function's declaration: not callable. */
+    if (obj->op == AST_CALL || obj->decl_elem || d->type != MT_FUNC)
         return parser_error(p, "\"%s\" is not a function", *name);
     {
         char sig[64];
@@ -988,7 +967,7 @@ static enum candor_status resolve_member(struct parser *p, struct ast_expr *n,
         sig[k] = '\0';
         for (uint16_t i = 0; i < d->n_overloads; i++) {
             const struct mod_overload *o = &d->overloads[i];
-            if (k == n->n_list && signature_fits(o->args, sig)) {
+            if (k == n->n_list && strcmp(o->args, sig) == 0) {
                 n->ref = i;
                 n->decl = d;
                 n->type = o->ret == 'i'   ? TYPE_INT
@@ -1037,18 +1016,14 @@ static enum candor_status postfix(struct parser *p, const char **name,
     } else if ((rc = call_args(p, n)) != CANDOR_OK) {
         return rc;
     }
-    if ((*e)->decl != NULL) {
-        if ((rc = resolve_member(p, n, name)) != CANDOR_OK)
-            return rc;
-        *e = n;
-        return CANDOR_OK;
-    }
-    if (!module_value(*e))
+    if ((*e)->decl == NULL)
         return parser_error(p, k == TOK_DOT ? "\"%s\" is not a structure"
                                : k == TOK_LBRACKET
                                    ? "\"%s\" is not an array or dictionary"
                                    : "\"%s\" is not a function",
                             *name);
+    if ((rc = resolve_member(p, n, name)) != CANDOR_OK)
+        return rc;
     *e = n;
     return CANDOR_OK;
 }
@@ -1074,10 +1049,9 @@ enum candor_status parser_identifier(struct parser *p, bool iterator,
         if ((rc = postfix(p, &name, &e)) != CANDOR_OK)
             return rc;
     }
-    if (iterator && (e->decl != NULL ? !is_container(e) : !module_value(e)))
+    if (iterator && !is_container(e))
         return parser_error(p, "identifier \"%s\" is not iterable", name);
-    if (!iterator && (e->op == AST_MODULE ||
-                      (e->decl != NULL && e->type == TYPE_UNKNOWN)))
+    if (!iterator && e->decl != NULL && e->type == TYPE_UNKNOWN)
         return parser_error(p, "wrong usage of identifier \"%s\"", name);
     memset(out, 0, sizeof(*out));
     out->e = e;

@@ -46,9 +46,6 @@ struct parser_var {
     bool decl_elem;
 };
 
-/* Whether `import "name"` names a module yara 4.2.3 (or candor) has. */
-bool parser_known_module(const char *name);
-
 struct parser {
     struct ast_program *prog;
     struct diag_sink *diag;

@@ -45,7 +45,7 @@ const char *parser_type_name(const struct ast_expr *e)
 
 bool parser_has_type(const struct ast_expr *e, enum ast_type t)
 {
-    return !is_undefined(e) && (e->type == t || e->type == TYPE_UNKNOWN);
+    return !is_undefined(e) && e->type == t;
 }
 
 bool parser_is_int(const struct ast_expr *e)
@@ -62,8 +62,6 @@ static bool is_number(const struct ast_expr *e)
 static enum ast_type arith_type(const struct ast_expr *a,
                                 const struct ast_expr *b)
 {
-    if (a->type == TYPE_UNKNOWN || b->type == TYPE_UNKNOWN)
-        return TYPE_UNKNOWN;
     return a->type == TYPE_FLOAT || b->type == TYPE_FLOAT ? TYPE_FLOAT
                                                           : TYPE_INT;
 }
