@@ -36,6 +36,7 @@
 #define DEX_HEADER_SIZE 0x70u
 #define DEX_NO_INDEX 0xffffffffu
 #define DEX_MAX_MEMBERS (1u << 17)
+#define DEX_MAX_ROWS (1u << 17)
 
 /* ---- Declaration -------------------------------------------------------- */
 
@@ -74,6 +75,7 @@ static const struct mod_decl field_id_members[] = {
 static const struct mod_decl method_id_members[] = {
     DECL_INT("class_idx"), DECL_INT("proto_idx"), DECL_INT("name_idx"),
 };
+enum { CD_CLASS_DATA_OFF = 6 };
 static const struct mod_decl class_def_members[] = {
     DECL_INT("class_idx"), DECL_INT("access_flags"),
     DECL_INT("super_class_idx"), DECL_INT("interfaces_offset"),
@@ -270,16 +272,29 @@ static bool table_fits(const struct dex *d, unsigned size_word,
     return bytes_has(d->b, *off, *n * entry);
 }
 
-/* Sets member of o to n bytes of the scanned data at off (which lives as
- * long as the scan's values), without copying them. */
+/* Sets member of o to n bytes of the scanned data at off (in the data),
+ * without copying them: the data lives as long as the scan's values. */
 static void set_view(const struct dex *d, struct mod_obj *o, uint32_t member,
                      uint64_t off, uint64_t n)
 {
-    struct mod_val v = {.type = MV_STR, .len = (uint32_t)n};
+    mod_set_view(o, member, d->b.p + off, (size_t)n);
+}
 
-    v.u.s = d->b.p + off;
-    if (o != NULL && member < o->n && n <= UINT32_MAX)
-        o->v[member] = v;
+/* Sets the n members of o from first on to the little-endian integers of
+ * the widths (in bytes) at *at, which moves past them; the caller has
+ * checked that they lie in the data. Returns the last integer. */
+static uint64_t read_ints(const struct dex *d, struct mod_obj *o,
+                          uint32_t first, uint64_t *at,
+                          const unsigned *widths, unsigned n)
+{
+    uint64_t v = 0;
+
+    for (unsigned k = 0; k < n; k++) {
+        bytes_uint(d->b, *at, widths[k], false, &v);
+        mod_set_int(o, first + k, (int64_t)v);
+        *at += widths[k];
+    }
+    return v;
 }
 
 /* Integer member i of element index of a table read, or -1. */
@@ -306,10 +321,7 @@ static bool set_string_ref(const struct dex *d, struct mod_obj *o,
     if (e.type != MV_OBJ)
         return false;
     v = mod_get(e.u.o, S_VALUE);
-    if (v.type != MV_STR)
-        return false;
-    o->v[member] = v; /* a view of the data, see set_view */
-    return true;
+    return v.type == MV_STR && mod_set_view(o, member, v.u.s, v.len);
 }
 
 /* Sets member of o to the descriptor of type index. */
@@ -371,7 +383,7 @@ static bool read_table(struct dex *d, unsigned size_word, uint32_t member,
                        const unsigned *widths, unsigned n_widths,
                        struct mod_obj **table)
 {
-    uint64_t off, n, entry = 0, v = 0;
+    uint64_t off, n, entry = 0;
     struct mod_obj *e;
 
     for (unsigned k = 0; k < n_widths; k++)
@@ -379,15 +391,11 @@ static bool read_table(struct dex *d, unsigned size_word, uint32_t member,
     if (!table_fits(d, size_word, entry, &off, &n))
         return false;
     *table = mod_obj_child(d->inst->arena, d->inst->root, member);
-    for (uint64_t i = 0; i < n && i < DEX_MAX_MEMBERS; i++) {
+    for (uint64_t i = 0; i < n && i < DEX_MAX_ROWS; i++) {
         uint64_t at = off + i * entry;
         if ((e = mod_array_push_obj(d->inst->arena, *table)) == NULL)
             return false;
-        for (unsigned k = 0; k < n_widths; k++) {
-            bytes_uint(d->b, at, widths[k], false, &v);
-            mod_set_int(e, k, (int64_t)v);
-            at += widths[k];
-        }
+        read_ints(d, e, 0, &at, widths, n_widths);
     }
     return true;
 }
@@ -395,8 +403,8 @@ static bool read_table(struct dex *d, unsigned size_word, uint32_t member,
 static bool read_map(struct dex *d)
 {
     struct mod_obj *map, *items, *e;
-    uint64_t off = d->h[HW_MAP_OFF], n, v = 0;
-    const unsigned widths[] = {2, 2, 4, 4};
+    uint64_t off = d->h[HW_MAP_OFF], n;
+    static const unsigned widths[] = {2, 2, 4, 4};
 
     if (off == 0 || !bytes_uint(d->b, off, 4, false, &n))
         return true;
@@ -413,11 +421,7 @@ static bool read_map(struct dex *d)
             return false;
         if ((e = mod_array_push_obj(d->inst->arena, items)) == NULL)
             return false;
-        for (unsigned k = 0; k < 4; k++) {
-            bytes_uint(d->b, at, widths[k], false, &v);
-            mod_set_int(e, k, (int64_t)v);
-            at += widths[k];
-        }
+        read_ints(d, e, 0, &at, widths, 4);
     }
     return true;
 }
@@ -426,17 +430,13 @@ static bool read_map(struct dex *d)
 static void read_code(struct dex *d, struct mod_obj *m, uint64_t off)
 {
     struct mod_obj *c = mod_obj_child(d->inst->arena, m, ME_CODE_ITEM);
-    const unsigned widths[] = {2, 2, 2, 2, 4, 4};
-    uint64_t v = 0, at = off, insns = 0;
+    static const unsigned widths[] = {2, 2, 2, 2, 4, 4};
+    uint64_t at = off, insns;
 
     if (!bytes_has(d->b, off, 16))
         return;
-    for (unsigned k = 0; k < 6; k++) {
-        bytes_uint(d->b, at, widths[k], false, &v);
-        mod_set_int(c, CI_REGISTERS_SIZE + k, (int64_t)v);
-        at += widths[k];
-        insns = v;
-    }
+    /* registers_size to insns_size: the last is the instructions' count */
+    insns = read_ints(d, c, CI_REGISTERS_SIZE, &at, widths, 6);
     if (bytes_has(d->b, at, insns * 2))
         set_view(d, c, CI_INSNS, at, insns * 2);
 }
@@ -545,7 +545,8 @@ static bool read_class_data(struct dex *d, uint64_t off)
 
 static bool read_classes(struct dex *d)
 {
-    uint64_t off, n, v = 0;
+    static const unsigned widths[] = {4, 4, 4, 4, 4, 4, 4, 4};
+    uint64_t off, n, at, v;
     struct mod_obj *defs, *e;
 
     if (!table_fits(d, HW_CLASS_DEFS_SIZE, 32, &off, &n))
@@ -556,11 +557,9 @@ static bool read_classes(struct dex *d)
     for (uint64_t i = 0; i < n; i++) {
         if ((e = mod_array_push_obj(d->inst->arena, defs)) == NULL)
             return false;
-        for (unsigned k = 0; k < 8; k++) {
-            bytes_uint(d->b, off + 32 * i + 4 * k, 4, false, &v);
-            mod_set_int(e, k, (int64_t)v);
-        }
-        v = (uint64_t)mod_get(e, 6).u.i;
+        at = off + 32 * i;
+        read_ints(d, e, 0, &at, widths, 8);
+        v = (uint64_t)mod_get(e, CD_CLASS_DATA_OFF).u.i;
         if (v != 0 && !read_class_data(d, v))
             return false;
     }
@@ -620,16 +619,22 @@ static size_t c_len(const uint8_t *s, size_t n)
     return nul != NULL ? (size_t)(nul - s) : n;
 }
 
-/* Whether a name matches argument k of c (a string or a regex). */
-static bool arg_matches(const struct mod_call *c, unsigned k, bool regex,
-                        struct mod_val v)
-{
-    size_t n = c_len(v.u.s, v.len), an;
+/* What has_method() and has_class() look for: arguments of c, regexes or
+ * strings (of len bytes, up to their NUL). */
+struct query {
+    const struct mod_call *c;
+    bool regex;
+    size_t len[2];
+};
 
-    if (regex)
-        return c->regex(c->regex_ctx, c->args[k].u.i, v.u.s, n);
-    an = c_len(c->args[k].u.s, c->args[k].len);
-    return an == n && memcmp(c->args[k].u.s, v.u.s, n) == 0;
+/* Whether a name matches argument k of the query. */
+static bool arg_matches(const struct query *q, unsigned k, struct mod_val v)
+{
+    size_t n = c_len(v.u.s, v.len);
+
+    if (q->regex)
+        return q->c->regex(q->c->regex_ctx, q->c->args[k].u.i, v.u.s, n);
+    return q->len[k] == n && memcmp(q->c->args[k].u.s, v.u.s, n) == 0;
 }
 
 enum { ASK_NAME = 1, ASK_CLASS = 2 };
@@ -644,10 +649,13 @@ static void find_method(struct mod_call *c, unsigned ask, bool regex)
     struct mod_val count = mod_get(c->inst->root, M_NUMBER_OF_METHODS);
     const struct mod_obj *methods = mod_get(c->inst->root, M_METHOD).u.o;
     unsigned name_arg = ask & ASK_CLASS ? 1 : 0;
+    struct query q = {.c = c, .regex = regex};
     bool found = false;
 
     if (count.type != MV_INT)
         return;
+    for (unsigned k = 0; !regex && k <= name_arg; k++)
+        q.len[k] = c_len(c->args[k].u.s, c->args[k].len);
     for (int64_t i = 0; i < count.u.i && !found; i++) {
         struct mod_val m = mod_index(methods, i), name, cls;
         if (m.type != MV_OBJ)
@@ -655,12 +663,11 @@ static void find_method(struct mod_call *c, unsigned ask, bool regex)
         name = mod_get(m.u.o, ME_NAME);
         cls = mod_get(m.u.o, ME_CLASS_NAME);
         if (ask & ASK_NAME)
-            found = name.type == MV_STR &&
-                    arg_matches(c, name_arg, regex, name) &&
+            found = name.type == MV_STR && arg_matches(&q, name_arg, name) &&
                     (!(ask & ASK_CLASS) || cls.type != MV_STR ||
-                     arg_matches(c, 0, regex, cls));
+                     arg_matches(&q, 0, cls));
         else
-            found = cls.type == MV_STR && arg_matches(c, 0, regex, cls);
+            found = cls.type == MV_STR && arg_matches(&q, 0, cls);
     }
     mod_ret_int(c, found);
 }

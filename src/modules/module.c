@@ -203,6 +203,19 @@ bool mod_set_str(struct arena *a, struct mod_obj *o, uint32_t member,
     return slot != NULL && str_val(a, s, len, slot);
 }
 
+bool mod_set_view(struct mod_obj *o, uint32_t member, const void *s,
+                  size_t len)
+{
+    struct mod_val *slot = scalar_slot(o, member, MT_STRING);
+
+    if (slot == NULL || len > UINT32_MAX)
+        return false;
+    slot->type = MV_STR;
+    slot->len = (uint32_t)len;
+    slot->u.s = (const uint8_t *)s;
+    return true;
+}
+
 /* Room for one more element of a container. */
 static bool grow(struct arena *a, struct mod_obj *c)
 {

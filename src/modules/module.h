@@ -199,6 +199,10 @@ bool mod_set_float(struct mod_obj *o, uint32_t member, double v);
 /* Copies the bytes into the arena. */
 bool mod_set_str(struct arena *a, struct mod_obj *o, uint32_t member,
                  const void *s, size_t len);
+/* Points the member at the bytes without copying them: they must live as
+ * long as the scan's values do (the scanned data, or another value). */
+bool mod_set_view(struct mod_obj *o, uint32_t member, const void *s,
+                  size_t len);
 
 /* Appends an element to an ARRAY (a new structure for an array of
  * structures, returned; for scalars the element is set from v). */
