@@ -15,7 +15,7 @@ else
 BUILD    ?= build-san
 endif
 
-PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson
+PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -58,6 +58,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# `candor audit` without --rules uses the rules `make demo` uses.
+$(BUILD)/cli/audit.o: ALL_CFLAGS += \
+    -DCANDOR_DEFAULT_RULES='"$(abspath demo/rules/demo.yar)"'
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

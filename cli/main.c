@@ -3,12 +3,14 @@
  *
  *   candor scan ...      yara's command (scan.c)
  *   candor compile ...   yarac's command (compile.c)
+ *   candor audit ...     unpack products and scan everything inside (audit.c)
  *   candor help [CMD]    usage, or a subcommand's help
  *   candor --version     the version
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "candor.h"
 #include "compile.h"
 #include "scan.h"
@@ -22,6 +24,8 @@ static void usage(FILE *f)
                "(yara's options)\n"
                "  compile   compile YARA rules into one file for "
                "`candor scan -C` (yarac's)\n"
+               "  audit     unpack products (archives of archives) and scan "
+               "every file inside\n"
                "  help      this text, or `candor help COMMAND` for a "
                "command's options\n"
                "\n"
@@ -37,6 +41,8 @@ static int help(int argc, char **argv)
         return scan_main(2, args);
     if (argc >= 2 && strcmp(argv[1], "compile") == 0)
         return compile_main(2, args);
+    if (argc >= 2 && strcmp(argv[1], "audit") == 0)
+        return audit_main(2, args);
     usage(stdout);
     return 0;
 }
@@ -53,6 +59,8 @@ int main(int argc, char **argv)
         return scan_main(argc - 1, argv + 1);
     if (strcmp(cmd, "compile") == 0)
         return compile_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "audit") == 0)
+        return audit_main(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0)
         return help(argc - 1, argv + 1);

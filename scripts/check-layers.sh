@@ -2,8 +2,11 @@
 # Checks that includes point down the stack (HOUSE_STYLE.md):
 #   base: nothing; match, modules: base; rules: base, modules;
 #   compile: base, rules, match, modules; scan: base, compile, match, modules;
-#   unpack: base; candor.c: anything below; cli, report: include/candor.h only.
-# Also that only src/match includes <hs.h> or <pcre2.h>.
+#   unpack, report: base; audit: base, unpack, report and include/candor.h;
+#   candor.c: anything below; cli: include/candor.h, and audit/ and report/
+#   (the layers of `candor audit`, which sit on the public API).
+# Also that only src/match includes <hs.h> or <pcre2.h>, only src/unpack
+# <archive.h>.
 # Prints each violation and `N passed, N failed` (one check per file).
 set -u
 cd "$(dirname "$0")/.."
@@ -16,6 +19,8 @@ allowed() {
     compile) echo "base rules match modules compile" ;;
     scan) echo "base compile match modules scan" ;;
     unpack) echo "base unpack" ;;
+    report) echo "base report" ;;
+    audit) echo "base unpack report audit" ;;
     *) echo "" ;;
     esac
 }
@@ -25,7 +30,7 @@ while IFS= read -r f; do
     layer=${f#src/}
     layer=${layer%%/*}
     ok=1
-    if [[ $f == cli/* || $f == src/report/* ]]; then
+    if [[ $f == cli/* ]]; then
         if grep -qE '#include "(base|rules|compile|match|scan|modules|unpack)/' "$f"; then
             echo "layers: $f includes library internals"
             ok=0
@@ -40,6 +45,10 @@ while IFS= read -r f; do
     fi
     if [[ $f != src/match/* ]] && grep -qE '#include <(hs|hs/hs|pcre2)\.h>' "$f"; then
         echo "layers: $f includes vectorscan or PCRE2 outside src/match"
+        ok=0
+    fi
+    if [[ $f != src/unpack/* ]] && grep -qE '#include <archive(_entry)?\.h>' "$f"; then
+        echo "layers: $f includes libarchive outside src/unpack"
         ok=0
     fi
     if [ $ok -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi

@@ -15,14 +15,16 @@
 #             pairs; without yara it is skipped (a failure when CI=true).
 #             Differences found with other seeds and still open are in
 #             docs/testing-diff.md, "Open differences".
+#   audit     `candor audit` on products built with Debian's tools (tests/audit)
 #   fuzz      every fuzz corpus replayed (tests/fuzz/corpus)
-#   san       unit, cases, the command and fuzz replay again under ASan+UBSan
+#   san       unit, cases, the command, audit and fuzz replay again under
+#             ASan+UBSan
 # SUITES="unit cases" limits the run; CI=true turns skips into failures.
 set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
-SUITES=${SUITES:-layers unit cases cli modules diff fuzz san}
+SUITES=${SUITES:-layers unit cases cli modules diff audit fuzz san}
 total_pass=0
 total_fail=0
 log_dir=tests/work/logs
@@ -86,6 +88,7 @@ for suite in $SUITES; do
         else
             echo "diff: yara is not installed: the differential suite is skipped"
         fi ;;
+    audit) run_suite audit env CANDOR="$BUILD/candor" bash tests/audit/run.sh ;;
     fuzz) run_suite fuzz replay_corpora "$BUILD" ;;
     san)
         echo "== san: building with ASan+UBSan"
@@ -97,6 +100,7 @@ for suite in $SUITES; do
             run_suite san-cases python3 tests/cases/run.py --candor build-san/candor --no-reference
             run_suite san-cli env CANDOR=build-san/candor bash tests/cli/run.sh
             run_suite san-modules bash tests/modules/run.sh build-san/candor
+            run_suite san-audit env CANDOR=build-san/candor bash tests/audit/run.sh
             run_suite san-fuzz replay_corpora build-san
         else
             tail -n 30 "$log_dir/san-build.log"

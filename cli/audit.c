@@ -1,0 +1,285 @@
+/*
+ * audit.c - `candor audit`: the options, the rules (compiled as `candor
+ * scan` compiles them, or loaded with -C), the products (files, or
+ * directories walked without following links) and the exit code.
+ */
+#include "audit.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "candor.h"
+#include "compile.h"
+#include "options.h"
+#include "output.h"
+#include "report/report.h"
+#include "walk.h"
+
+#ifndef CANDOR_DEFAULT_RULES
+#define CANDOR_DEFAULT_RULES "demo/rules/demo.yar"
+#endif
+
+#define MAX_RULE_FILES 256
+
+struct audit_opts {
+    char *rules[MAX_RULE_FILES]; /* [NS:]PATH, pointers into argv */
+    int n_rules;
+    const char *compiled; /* -C */
+    bool json;
+    bool fail_on_set;
+    enum finding_severity fail_on;
+    struct audit_limits limits;
+};
+
+static const char audit_usage[] =
+    "Usage: candor audit [--rules [NS:]RULES_FILE]... [-C COMPILED] "
+    "[--json]\n"
+    "                    [--fail-on SEVERITY] [LIMITS] PRODUCT...\n";
+
+static void help(void)
+{
+    printf("candor audit %s: unpack products recursively and scan every "
+           "file inside.\n%s\n",
+           CANDOR_VERSION, audit_usage);
+    printf(
+        "  -r, --rules [NS:]FILE    YARA rules (repeatable; default: %s)\n"
+        "  -C, --compiled FILE      rules compiled by `candor compile`\n"
+        "      --json               JSON Lines on stdout\n"
+        "      --fail-on SEVERITY   exit 1 when a finding is at least "
+        "SEVERITY\n"
+        "                           (info, low, medium, high, critical)\n"
+        "      --max-depth N        containers inside containers (32)\n"
+        "      --max-total-bytes N  bytes unpacked per product (4G)\n"
+        "      --max-entry-bytes N  bytes read of one entry (256M)\n"
+        "      --max-ratio N        entry size / container size (1000)\n"
+        "      --max-files N        entries per product (1000000)\n"
+        "      --timeout SECONDS    per product (0: none)\n"
+        "Sizes take K, M or G (powers of 1024). Exit: 0, 1 for --fail-on, "
+        "2 on usage\nerrors and unreadable rules. See docs/audit.md.\n",
+        CANDOR_DEFAULT_RULES);
+}
+
+/* A count or a size with an optional K, M or G; false if malformed. */
+static bool parse_number(const char *s, bool size, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    unsigned shift = 0;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return false;
+    if (size && *end != '\0' && end[1] == '\0') {
+        const char *units = "KMG", *u = strchr(units, *end & ~0x20);
+        if (u == NULL || *u == '\0')
+            return false;
+        shift = 10u * (unsigned)(u - units + 1);
+        end++;
+    }
+    if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+enum { OPT_JSON = 256, OPT_FAIL_ON, OPT_DEPTH, OPT_TOTAL, OPT_ENTRY,
+       OPT_RATIO, OPT_FILES, OPT_TIMEOUT };
+
+/* A limit option's value into its field; false if malformed. */
+static bool set_limit(struct audit_opts *o, int opt, const char *arg)
+{
+    struct audit_limits *l = &o->limits;
+    uint64_t v;
+
+    if (!parse_number(arg, opt == OPT_TOTAL || opt == OPT_ENTRY, &v))
+        return false;
+    switch (opt) {
+    case OPT_DEPTH: l->max_depth = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+        break;
+    case OPT_TOTAL: l->max_total_bytes = v; break;
+    case OPT_ENTRY: l->max_entry_bytes = v; break;
+    case OPT_RATIO: l->max_ratio = v; break;
+    case OPT_FILES: l->max_files = v; break;
+    case OPT_TIMEOUT: l->timeout = v > 86400u * 365 ? 86400u * 365
+                                                   : (unsigned)v;
+        break;
+    default: return false;
+    }
+    return true;
+}
+
+/* Parses argv; 0 to run, 2 on a usage error, -1 after --help. */
+static int parse(int argc, char **argv, struct audit_opts *o)
+{
+    static const struct option longs[] = {
+        {"rules", required_argument, NULL, 'r'},
+        {"compiled", required_argument, NULL, 'C'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"max-depth", required_argument, NULL, OPT_DEPTH},
+        {"max-total-bytes", required_argument, NULL, OPT_TOTAL},
+        {"max-entry-bytes", required_argument, NULL, OPT_ENTRY},
+        {"max-ratio", required_argument, NULL, OPT_RATIO},
+        {"max-files", required_argument, NULL, OPT_FILES},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    audit_limits_default(&o->limits);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "r:C:h", longs, NULL)) != -1) {
+        const char *bad = NULL;
+        switch (c) {
+        case 'r':
+            if (o->n_rules == MAX_RULE_FILES)
+                bad = "too many --rules";
+            else
+                o->rules[o->n_rules++] = optarg;
+            break;
+        case 'C': o->compiled = optarg; break;
+        case 'h': help(); return -1;
+        case OPT_JSON: o->json = true; break;
+        case OPT_FAIL_ON:
+            o->fail_on_set = true;
+            if (!finding_severity_parse(optarg, strlen(optarg), &o->fail_on))
+                bad = "--fail-on takes info, low, medium, high or critical";
+            break;
+        case '?': bad = "unknown option or missing value"; break;
+        default:
+            if (!set_limit(o, c, optarg))
+                bad = "a limit takes a whole number (sizes: K, M or G)";
+            break;
+        }
+        if (bad != NULL) {
+            fprintf(stderr, "candor audit: %s\n%s", bad, audit_usage);
+            return 2;
+        }
+    }
+    if (optind >= argc || (o->compiled != NULL && o->n_rules > 0)) {
+        fprintf(stderr, "candor audit: %s\n%s",
+                optind >= argc ? "no product given"
+                               : "-C and --rules do not go together",
+                audit_usage);
+        return 2;
+    }
+    return 0;
+}
+
+static struct candor_rules *get_rules(struct audit_opts *o)
+{
+    struct candor_rules *rules = NULL;
+    struct options copts;
+    char default_rules[] = CANDOR_DEFAULT_RULES;
+    char *sources[1] = {default_rules};
+    enum candor_status rc;
+
+    if (o->compiled != NULL) {
+        rc = candor_rules_load(o->compiled, NULL, 0, &rules);
+        if (rc != CANDOR_OK)
+            fprintf(stderr, "error: %s: %s\n", o->compiled,
+                    candor_status_str(rc));
+        return rc == CANDOR_OK ? rules : NULL;
+    }
+    memset(&copts, 0, sizeof(copts));
+    if (o->n_rules == 0)
+        rc = compile_sources(&copts, sources, 1, &rules);
+    else
+        rc = compile_sources(&copts, o->rules, o->n_rules, &rules);
+    return rc == CANDOR_OK ? rules : NULL;
+}
+
+struct walk_ctx {
+    struct audit *audit;
+    enum candor_status rc;
+};
+
+static bool on_file(void *ctx, char *path)
+{
+    struct walk_ctx *w = ctx;
+
+    if (w->rc == CANDOR_OK)
+        w->rc = audit_file(w->audit, path);
+    free(path);
+    return w->rc == CANDOR_OK;
+}
+
+/* Audits each product; only running out of memory stops the run. */
+static enum candor_status audit_all(struct audit *a, char **products, int n)
+{
+    struct walk_opts wo = {.recursive = true, .follow = false};
+    struct walk_ctx w = {a, CANDOR_OK};
+    struct output out;
+
+    output_init(&out, false);
+    for (int i = 0; i < n && w.rc == CANDOR_OK; i++) {
+        struct stat st;
+        if (stat(products[i], &st) == 0 && S_ISDIR(st.st_mode))
+            walk_dir(products[i], &wo, on_file, &w, &out);
+        else
+            w.rc = audit_file(a, products[i]);
+    }
+    output_fini(&out);
+    return w.rc;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(struct audit_opts *o, char **products, int n)
+{
+    struct candor_rules *rules = get_rules(o);
+    struct audit *audit = NULL;
+    struct report report;
+    enum candor_status rc;
+    double start = now();
+    int ret = 0;
+
+    if (rules == NULL)
+        return 2;
+    report_init(&report, stdout, o->json);
+    rc = audit_new(rules, &o->limits, &report, &audit);
+    if (rc == CANDOR_OK)
+        rc = audit_all(audit, products, n);
+    report_summary(&report, now() - start);
+    if (rc != CANDOR_OK) {
+        fprintf(stderr, "error: %s\n", candor_status_str(rc));
+        ret = 2;
+    } else if (report.write_failed) {
+        fprintf(stderr, "error: could not write the report\n");
+        ret = 2;
+    } else if (o->fail_on_set && report_has_at_least(&report, o->fail_on)) {
+        ret = 1;
+    }
+    audit_free(audit);
+    report_fini(&report);
+    candor_rules_free(rules);
+    return ret;
+}
+
+int audit_main(int argc, char **argv)
+{
+    struct audit_opts o;
+    int rc = parse(argc, argv, &o);
+
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    return run(&o, argv + optind, argc - optind);
+}

@@ -1,0 +1,517 @@
+/* audit.c - see audit.h. */
+#include "audit/audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/digest.h"
+#include "base/mem.h"
+#include "unpack/archive.h"
+
+#define TEXT_MAX (1u << 20) /* evidence, rule names, limit messages */
+#define MAX_FAILED_ENTRIES 100 /* unreadable headers before giving up */
+
+struct audit {
+    struct audit_limits lim;
+    struct candor_scanner *scanner;
+    struct report *report;
+    struct buf text; /* the evidence or message of the finding being made */
+    struct buf name; /* "namespace:rule" */
+    /* The product being audited. */
+    double deadline;
+    uint64_t bytes, files;
+    bool stopped; /* a product-wide limit was hit: nothing more is read */
+    const char *vpath; /* the file being scanned, for the callback */
+};
+
+void audit_limits_default(struct audit_limits *l)
+{
+    l->max_depth = 32;
+    l->max_total_bytes = 4ull << 30;
+    l->max_entry_bytes = 256ull << 20;
+    l->max_ratio = 1000;
+    l->max_files = 1000000;
+    l->timeout = 0;
+}
+
+/* A finding of kind LIMIT or UNPACK_ERROR; text is its evidence. */
+static void problem(struct audit *a, enum finding_kind kind, const char *rule,
+                    const char *vpath, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void problem(struct audit *a, enum finding_kind kind, const char *rule,
+                    const char *vpath, const char *fmt, ...)
+{
+    struct finding f = {
+        .kind = kind,
+        .rule = rule,
+        .category = kind == FINDING_LIMIT ? "limit" : "unpack",
+        .severity = kind == FINDING_LIMIT ? SEVERITY_MEDIUM : SEVERITY_LOW,
+        .vpath = vpath,
+    };
+    char text[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    f.evidence = text;
+    report_finding(a->report, &f);
+}
+
+/*
+ * The earliest match of the rule's visible strings into *best (a copy: the
+ * scanner reuses the array of each answer); false when none matched.
+ */
+static bool first_match(struct audit *a, const struct candor_rule *rule,
+                        const struct candor_string **s,
+                        struct candor_match *best)
+{
+    bool found = false;
+
+    for (size_t i = 0; i < candor_rule_string_count(rule); i++) {
+        const struct candor_string *str = candor_rule_string(rule, i);
+        const struct candor_match *m;
+        if (candor_string_is_private(str) ||
+            candor_scanner_matches(a->scanner, str, &m) == 0)
+            continue;
+        if (!found || m[0].offset < best->offset) {
+            *best = m[0];
+            *s = str;
+            found = true;
+        }
+    }
+    return found;
+}
+
+/* Category and severity from the rule's meta, as docs/audit.md says. */
+static void rule_meta(const struct candor_rule *rule, struct finding *f)
+{
+    f->category = "malware";
+    f->severity = SEVERITY_HIGH;
+    for (size_t i = 0; i < candor_rule_meta_count(rule); i++) {
+        const struct candor_meta *m = candor_rule_meta(rule, i);
+        if (m->type != CANDOR_META_STRING)
+            continue;
+        if (strcmp(m->name, "category") == 0 && m->string_len > 0 &&
+            strlen(m->string) == m->string_len)
+            f->category = m->string;
+        else if (strcmp(m->name, "severity") == 0)
+            finding_severity_parse(m->string, m->string_len, &f->severity);
+    }
+    f->norm = finding_norm(f->category);
+}
+
+static void rule_finding(struct audit *a, const struct candor_rule *rule)
+{
+    const struct candor_string *s = NULL;
+    struct candor_match m;
+    bool found = first_match(a, rule, &s, &m);
+    struct finding f = {.kind = FINDING_RULE, .vpath = a->vpath};
+
+    buf_clear(&a->name);
+    buf_printf(&a->name, "%s:%s", candor_rule_namespace(rule),
+               candor_rule_name(rule));
+    buf_clear(&a->text);
+    if (found) {
+        finding_evidence(&a->text, candor_string_name(s), m.data, m.data_len,
+                         m.length, candor_string_kind(s) == CANDOR_STRING_HEX);
+        f.offset = m.offset;
+        f.length = m.length;
+    } else {
+        buf_puts(&a->text, "condition");
+    }
+    rule_meta(rule, &f);
+    f.rule = a->name.failed ? candor_rule_name(rule) : (char *)a->name.data;
+    f.evidence = a->text.failed ? "?" : (char *)a->text.data;
+    report_finding(a->report, &f);
+}
+
+static int on_event(void *ctx, enum candor_event ev,
+                    const struct candor_rule *rule,
+                    const struct candor_string *string)
+{
+    struct audit *a = ctx;
+
+    (void)string;
+    if (ev == CANDOR_EVENT_RULE_MATCHING &&
+        !(candor_rule_flags(rule) & CANDOR_RULE_PRIVATE))
+        rule_finding(a, rule);
+    return 0;
+}
+
+enum candor_status audit_new(const struct candor_rules *rules,
+                             const struct audit_limits *limits,
+                             struct report *report, struct audit **out)
+{
+    struct audit *a = mem_calloc(1, sizeof(*a));
+    enum candor_status rc;
+
+    if (a == NULL)
+        return CANDOR_ERROR_NOMEM;
+    a->lim = *limits;
+    a->report = report;
+    buf_init(&a->text, TEXT_MAX);
+    buf_init(&a->name, TEXT_MAX);
+    rc = candor_scanner_new(rules, &a->scanner);
+    if (rc != CANDOR_OK) {
+        audit_free(a);
+        return rc;
+    }
+    candor_scanner_set_callback(a->scanner, on_event, a);
+    *out = a;
+    return CANDOR_OK;
+}
+
+void audit_free(struct audit *a)
+{
+    if (a == NULL)
+        return;
+    candor_scanner_free(a->scanner);
+    buf_fini(&a->text);
+    buf_fini(&a->name);
+    mem_free(a);
+}
+
+/* Whether the product must stop: a limit was hit or its time is up. */
+static bool out_of_time(struct audit *a, const char *vpath)
+{
+    if (a->deadline == 0 || a->stopped || unpack_now() <= a->deadline)
+        return a->stopped;
+    problem(a, FINDING_LIMIT, "limit.timeout", vpath,
+            "the product took more than --timeout %u s: not read further",
+            a->lim.timeout);
+    a->stopped = true;
+    return true;
+}
+
+/* Scans one file with the rules; only running out of memory fails. */
+static enum candor_status scan(struct audit *a, const char *vpath,
+                               const uint8_t *data, size_t len)
+{
+    enum candor_status rc;
+
+    if (a->deadline > 0) {
+        double left = a->deadline - unpack_now();
+        candor_scanner_set_timeout(a->scanner, left < 1 ? 1 : (unsigned)left);
+    }
+    a->vpath = vpath;
+    rc = candor_scanner_scan_mem(a->scanner, data, len);
+    if (rc == CANDOR_ERROR_TIMEOUT)
+        problem(a, FINDING_LIMIT, "limit.timeout", vpath,
+                "the rules' scan of this file timed out");
+    else if (rc != CANDOR_OK && rc != CANDOR_ERROR_NOMEM)
+        problem(a, FINDING_UNPACK_ERROR, "scan.error", vpath, "%s",
+                candor_status_str(rc));
+    return rc == CANDOR_ERROR_NOMEM ? rc : CANDOR_OK;
+}
+
+/* a, sep and b in a new string (NULL when out of memory). */
+static char *join(const char *x, const char *sep, const char *y)
+{
+    size_t lx = strlen(x), ls = strlen(sep), ly = strlen(y);
+    char *p = mem_alloc(lx + ls + ly + 1);
+
+    if (p != NULL) {
+        memcpy(p, x, lx);
+        memcpy(p + lx, sep, ls);
+        memcpy(p + lx + ls, y, ly + 1);
+    }
+    return p;
+}
+
+static const char *kind_name(enum unpack_kind k)
+{
+    static const char *const names[] = {
+        [UNPACK_REGULAR] = "file",    [UNPACK_DIR] = "dir",
+        [UNPACK_SYMLINK] = "symlink", [UNPACK_HARDLINK] = "hardlink",
+        [UNPACK_CHARDEV] = "chardev", [UNPACK_BLOCKDEV] = "blockdev",
+        [UNPACK_FIFO] = "fifo",       [UNPACK_SOCKET] = "socket",
+        [UNPACK_OTHER] = "other",
+    };
+    return names[k];
+}
+
+static enum candor_status audit_data(struct audit *a, const char *vpath,
+                                     const uint8_t *data, size_t len,
+                                     uint32_t depth);
+
+/* The container's state while its entries are read. */
+struct level {
+    struct unpack_archive *arc;
+    const char *vpath; /* the container's: "...!gzip+tar" */
+    size_t len;        /* its compressed size */
+    uint32_t depth;    /* of its entries */
+    uint64_t n_entries;
+    bool stop;         /* a limit ends this container */
+};
+
+/* Reports why an entry's data stopped early. */
+static void read_stopped(struct audit *a, struct level *lv, const char *vpath,
+                         enum unpack_stop stop, uint64_t max)
+{
+    switch (stop) {
+    case UNPACK_STOP_NONE:
+    case UNPACK_STOP_NOMEM: break;
+    case UNPACK_STOP_SIZE:
+        if (max == a->lim.max_entry_bytes) {
+            problem(a, FINDING_LIMIT, "limit.entry-bytes", vpath,
+                    "larger than --max-entry-bytes %" PRIu64
+                    ": its first %" PRIu64 " bytes are scanned",
+                    max, max);
+        } else {
+            problem(a, FINDING_LIMIT, "limit.total-bytes", vpath,
+                    "more than --max-total-bytes %" PRIu64
+                    " unpacked: the product is not read further",
+                    a->lim.max_total_bytes);
+            a->stopped = true;
+        }
+        break;
+    case UNPACK_STOP_RATIO:
+        problem(a, FINDING_LIMIT, "limit.ratio", vpath,
+                "unpacks to more than %" PRIu64 " times its container's %zu "
+                "bytes (--max-ratio): the container is not read further",
+                a->lim.max_ratio, lv->len);
+        lv->stop = true;
+        break;
+    case UNPACK_STOP_TIME: out_of_time(a, vpath); break;
+    case UNPACK_STOP_ERROR:
+        problem(a, FINDING_UNPACK_ERROR, "unpack.error", vpath, "%s",
+                unpack_archive_error(lv->arc));
+        break;
+    }
+}
+
+/* Reads, records, scans and opens one regular file of a container. */
+static enum candor_status regular(struct audit *a, struct level *lv,
+                                  const struct unpack_entry *e,
+                                  const char *vpath)
+{
+    uint64_t left = a->lim.max_total_bytes - a->bytes;
+    uint64_t max = left < a->lim.max_entry_bytes ? left
+                                                 : a->lim.max_entry_bytes;
+    uint64_t ratio_bytes;
+    uint8_t sha[DIGEST_SHA256_LEN], *data;
+    size_t len;
+    enum unpack_stop stop;
+    enum candor_status rc;
+
+    if (__builtin_mul_overflow(a->lim.max_ratio, (uint64_t)lv->len,
+                               &ratio_bytes))
+        ratio_bytes = UINT64_MAX;
+    unpack_archive_read(lv->arc, max, ratio_bytes, a->deadline, &data, &len,
+                        &stop);
+    if (stop == UNPACK_STOP_NOMEM) {
+        mem_free(data);
+        return CANDOR_ERROR_NOMEM;
+    }
+    a->bytes += len;
+    a->report->totals.bytes += len;
+    digest_sha256(data, len, sha);
+    report_file(a->report, &(struct report_file){
+                               .vpath = vpath,
+                               .kind = kind_name(e->kind),
+                               .size = len,
+                               .mode = e->mode,
+                               .uid = e->uid,
+                               .gid = e->gid,
+                               .link = e->link,
+                               .sha256 = sha,
+                           });
+    read_stopped(a, lv, vpath, stop, max);
+    rc = audit_data(a, vpath, data, len, lv->depth);
+    mem_free(data);
+    return rc;
+}
+
+/* One entry: UNPACK_END or _FATAL end the container. */
+static enum candor_status entry(struct audit *a, struct level *lv,
+                                int *n_failed)
+{
+    struct unpack_entry e;
+    enum unpack_result r = unpack_archive_next(lv->arc, &e);
+    enum candor_status rc = CANDOR_OK;
+    char *vpath;
+
+    if (r == UNPACK_END || r == UNPACK_FATAL || r == UNPACK_FAILED) {
+        if (r != UNPACK_END)
+            problem(a, FINDING_UNPACK_ERROR, "unpack.error", lv->vpath, "%s",
+                    unpack_archive_error(lv->arc));
+        lv->stop = r != UNPACK_FAILED || ++*n_failed > MAX_FAILED_ENTRIES;
+        return CANDOR_OK;
+    }
+    if (a->files >= a->lim.max_files) {
+        problem(a, FINDING_LIMIT, "limit.files", lv->vpath,
+                "more than --max-files %" PRIu64
+                " entries: the product is not read further",
+                a->lim.max_files);
+        a->stopped = true;
+        return CANDOR_OK;
+    }
+    a->files++;
+    if (lv->n_entries++ == 0) /* a container with entries: counted */
+        a->report->totals.containers++;
+    vpath = unpack_archive_is_raw(lv->arc) ? join(lv->vpath, "", "")
+                                           : join(lv->vpath, "!/", e.path);
+    if (vpath == NULL)
+        return CANDOR_ERROR_NOMEM;
+    if (e.kind == UNPACK_REGULAR || (e.kind == UNPACK_HARDLINK && e.size > 0))
+        rc = regular(a, lv, &e, vpath);
+    else
+        report_file(a->report, &(struct report_file){
+                                   .vpath = vpath,
+                                   .kind = kind_name(e.kind),
+                                   .size = e.size > 0 ? (uint64_t)e.size : 0,
+                                   .mode = e.mode,
+                                   .uid = e.uid,
+                                   .gid = e.gid,
+                                   .link = e.link,
+                               });
+    mem_free(vpath);
+    return rc;
+}
+
+/*
+ * Opens data as a container if it is one, and audits its entries. A
+ * compressed stream that reads as an archive without entries (a stream of
+ * zeros is an empty tar to libarchive) is opened again as a stream
+ * (raw_only), so that its bytes are scanned and its limits apply.
+ */
+static enum candor_status open_container(struct audit *a, const char *vpath,
+                                         const uint8_t *data, size_t len,
+                                         uint32_t depth, bool raw_only)
+{
+    struct level lv = {.len = len};
+    enum candor_status rc = CANDOR_OK;
+    char msg[256];
+    unsigned levels;
+    int n_failed = 0;
+    char *cvpath;
+    bool again;
+
+    switch ((raw_only ? unpack_archive_open_raw
+                      : unpack_archive_open)(data, len, &lv.arc, msg,
+                                             sizeof(msg))) {
+    case UNPACK_OK: break;
+    case UNPACK_NOMEM: return CANDOR_ERROR_NOMEM;
+    case UNPACK_TOO_DEEP:
+        problem(a, FINDING_LIMIT, "limit.depth", vpath,
+                "more compression layers than libarchive stacks (%s)", msg);
+        return CANDOR_OK;
+    case UNPACK_NOT_CONTAINER: return CANDOR_OK;
+    default:
+        problem(a, FINDING_UNPACK_ERROR, "unpack.error", vpath, "%s", msg);
+        return CANDOR_OK;
+    }
+    cvpath = join(vpath, "!", unpack_archive_format(lv.arc));
+    if (cvpath == NULL) {
+        unpack_archive_close(lv.arc);
+        return CANDOR_ERROR_NOMEM;
+    }
+    /* Each filter is a level, and so is the archive format. */
+    levels = unpack_archive_filters(lv.arc) + !unpack_archive_is_raw(lv.arc);
+    lv.vpath = cvpath;
+    lv.depth = depth + levels;
+    if (lv.depth > a->lim.max_depth) {
+        problem(a, FINDING_LIMIT, "limit.depth", cvpath,
+                "nested %" PRIu32 " containers deep, more than --max-depth "
+                "%" PRIu32 ": not opened",
+                lv.depth, a->lim.max_depth);
+    } else {
+        while (rc == CANDOR_OK && !lv.stop && !out_of_time(a, cvpath))
+            rc = entry(a, &lv, &n_failed);
+    }
+    again = rc == CANDOR_OK && !a->stopped && lv.n_entries == 0 &&
+            !raw_only && lv.depth <= a->lim.max_depth &&
+            unpack_archive_filters(lv.arc) > 0 &&
+            !unpack_archive_is_raw(lv.arc);
+    unpack_archive_close(lv.arc);
+    mem_free(cvpath);
+    if (again)
+        return open_container(a, vpath, data, len, depth, true);
+    return rc;
+}
+
+static enum candor_status audit_data(struct audit *a, const char *vpath,
+                                     const uint8_t *data, size_t len,
+                                     uint32_t depth)
+{
+    enum candor_status rc = scan(a, vpath, data, len);
+
+    if (rc != CANDOR_OK || a->stopped)
+        return rc;
+    return open_container(a, vpath, data, len, depth, false);
+}
+
+static enum candor_status product(struct audit *a, const char *name,
+                                  const uint8_t *data, size_t len,
+                                  const struct stat *st)
+{
+    uint8_t sha[DIGEST_SHA256_LEN];
+
+    a->deadline = a->lim.timeout ? unpack_now() + a->lim.timeout : 0;
+    a->bytes = 0;
+    a->files = 0;
+    a->stopped = false;
+    a->report->totals.products++;
+    digest_sha256(data, len, sha);
+    report_file(a->report, &(struct report_file){
+                               .vpath = name,
+                               .kind = "file",
+                               .size = len,
+                               .mode = st ? (uint32_t)st->st_mode & 07777 : 0,
+                               .uid = st ? (int64_t)st->st_uid : 0,
+                               .gid = st ? (int64_t)st->st_gid : 0,
+                               .sha256 = sha,
+                           });
+    return audit_data(a, name, data, len, 0);
+}
+
+enum candor_status audit_mem(struct audit *a, const char *name,
+                             const uint8_t *data, size_t len)
+{
+    return product(a, name, data, len, NULL);
+}
+
+enum candor_status audit_file(struct audit *a, const char *path)
+{
+    struct stat st;
+    void *map = NULL;
+    enum candor_status rc;
+    /* O_NONBLOCK: a FIFO put in place of the file cannot block the open. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd < 0) {
+        problem(a, FINDING_UNPACK_ERROR, "unpack.read", path,
+                "could not read the product: %s", strerror(errno));
+        return CANDOR_OK;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        problem(a, FINDING_UNPACK_ERROR, "unpack.read", path,
+                "not a regular file: not audited");
+        close(fd);
+        return CANDOR_OK;
+    }
+    if (st.st_size > 0) {
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            problem(a, FINDING_UNPACK_ERROR, "unpack.read", path,
+                    "could not map the product: %s", strerror(errno));
+            close(fd);
+            return CANDOR_OK;
+        }
+    }
+    close(fd);
+    rc = product(a, path, map, (size_t)st.st_size, &st);
+    if (map != NULL)
+        munmap(map, (size_t)st.st_size);
+    return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * audit.h - candor audit's driver: opens a product, unpacks every
+ * container in it recursively (src/unpack), scans every file at every
+ * level with the rules (include/candor.h), containers and the product
+ * itself included, and reports findings and files (src/report).
+ *
+ * Everything stays in memory: a product is mapped read-only, each entry is
+ * read into a buffer that lives while the entries inside it are audited.
+ * Peak memory is about the sum of the entries on the current nesting path,
+ * each at most max_entry_bytes, all together at most max_total_bytes.
+ * Every limit that stops something is a finding of kind LIMIT; a container
+ * that cannot be read is one of kind UNPACK_ERROR, and the audit goes on
+ * with everything else. An audit belongs to one thread; the rules and the
+ * report are borrowed and must outlive it.
+ */
+#ifndef CANDOR_AUDIT_AUDIT_H
+#define CANDOR_AUDIT_AUDIT_H
+
+#include <stdint.h>
+
+#include "candor.h"
+#include "report/report.h"
+
+struct audit_limits {
+    uint32_t max_depth;       /* containers inside containers (32) */
+    uint64_t max_total_bytes; /* unpacked per product (4 GiB) */
+    uint64_t max_entry_bytes; /* per entry; more is cut and reported (256 MiB) */
+    uint64_t max_ratio;       /* entry size / container size (1000) */
+    uint64_t max_files;       /* entries per product (1,000,000) */
+    unsigned timeout;         /* seconds per product, 0: none */
+};
+
+/* The safe defaults above. */
+void audit_limits_default(struct audit_limits *l);
+
+struct audit;
+
+enum candor_status audit_new(const struct candor_rules *rules,
+                             const struct audit_limits *limits,
+                             struct report *report, struct audit **out);
+void audit_free(struct audit *a);
+
+/*
+ * Audits one product held in memory; name is its virtual path's root.
+ * Errors other than CANDOR_ERROR_NOMEM are findings, not failures.
+ */
+enum candor_status audit_mem(struct audit *a, const char *name,
+                             const uint8_t *data, size_t len);
+/* Maps path read-only and audits it; a file that cannot be read is an
+ * UNPACK_ERROR finding. */
+enum candor_status audit_file(struct audit *a, const char *path);
+
+#endif

@@ -1,0 +1,338 @@
+/* archive.c - see archive.h. */
+#include "unpack/archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/mem.h"
+
+#define CHUNK (64u * 1024)
+#define FORMAT_MAX 256 /* "gzip+...+tar": libarchive stacks at most 25 */
+
+struct unpack_archive {
+    struct archive *ar;
+    struct archive_entry *first; /* the header read by open, not yet given */
+    int first_rc;
+    bool given_first;
+    char format[FORMAT_MAX];
+};
+
+/* libarchive's filter codes to short names; NULL for "none". */
+static const char *filter_name(int code)
+{
+    switch (code) {
+    case ARCHIVE_FILTER_GZIP: return "gzip";
+    case ARCHIVE_FILTER_BZIP2: return "bzip2";
+    case ARCHIVE_FILTER_COMPRESS: return "compress";
+    case ARCHIVE_FILTER_LZMA: return "lzma";
+    case ARCHIVE_FILTER_XZ: return "xz";
+    case ARCHIVE_FILTER_UU: return "uu";
+    case ARCHIVE_FILTER_RPM: return "rpm";
+    case ARCHIVE_FILTER_LZIP: return "lzip";
+    case ARCHIVE_FILTER_LZ4: return "lz4";
+    case ARCHIVE_FILTER_ZSTD: return "zstd";
+    case ARCHIVE_FILTER_NONE: return NULL;
+    default: return "filter";
+    }
+}
+
+/* libarchive's format families to short names; NULL for raw and empty. */
+static const char *format_name(int code)
+{
+    switch (code & ARCHIVE_FORMAT_BASE_MASK) {
+    case ARCHIVE_FORMAT_CPIO: return "cpio";
+    case ARCHIVE_FORMAT_TAR: return "tar";
+    case ARCHIVE_FORMAT_ISO9660: return "iso9660";
+    case ARCHIVE_FORMAT_ZIP: return "zip";
+    case ARCHIVE_FORMAT_AR: return "ar";
+    case ARCHIVE_FORMAT_XAR: return "xar";
+    case ARCHIVE_FORMAT_LHA: return "lha";
+    case ARCHIVE_FORMAT_CAB: return "cab";
+    case ARCHIVE_FORMAT_RAR: return "rar";
+    case ARCHIVE_FORMAT_RAR_V5: return "rar5";
+    case ARCHIVE_FORMAT_7ZIP: return "7zip";
+    case ARCHIVE_FORMAT_WARC: return "warc";
+    case ARCHIVE_FORMAT_RAW:
+    case ARCHIVE_FORMAT_EMPTY: return NULL;
+    default: return "archive";
+    }
+}
+
+/* Every format and filter libarchive reads itself, nothing that touches
+ * the disk or runs a program (see archive.h). */
+static void support(struct archive *ar, bool raw_only)
+{
+    archive_read_support_filter_gzip(ar);
+    archive_read_support_filter_bzip2(ar);
+    archive_read_support_filter_compress(ar);
+    archive_read_support_filter_lzma(ar);
+    archive_read_support_filter_xz(ar);
+    archive_read_support_filter_uu(ar);
+    archive_read_support_filter_rpm(ar);
+    archive_read_support_filter_lzip(ar);
+    archive_read_support_filter_lz4(ar);
+    archive_read_support_filter_zstd(ar);
+    archive_read_support_format_raw(ar);
+    if (raw_only)
+        return;
+    archive_read_support_format_7zip(ar);
+    archive_read_support_format_ar(ar);
+    archive_read_support_format_cab(ar);
+    archive_read_support_format_cpio(ar);
+    archive_read_support_format_empty(ar);
+    archive_read_support_format_iso9660(ar);
+    archive_read_support_format_lha(ar);
+    archive_read_support_format_rar(ar);
+    archive_read_support_format_rar5(ar);
+    archive_read_support_format_tar(ar);
+    archive_read_support_format_warc(ar);
+    archive_read_support_format_xar(ar);
+    archive_read_support_format_zip(ar);
+}
+
+static void copy_message(struct archive *ar, char *msg, size_t msg_len)
+{
+    const char *s = archive_error_string(ar);
+
+    if (msg_len > 0)
+        snprintf(msg, msg_len, "%s", s != NULL ? s : "unreadable container");
+}
+
+/* Fills a->format from the filters (outermost first) and the format. */
+static void name_format(struct unpack_archive *a)
+{
+    size_t used = 0;
+    const char *fmt = format_name(archive_format(a->ar));
+
+    a->format[0] = '\0';
+    for (int i = archive_filter_count(a->ar) - 1; i >= 0; i--) {
+        const char *f = filter_name(archive_filter_code(a->ar, i));
+        if (f != NULL)
+            used += (size_t)snprintf(a->format + used, FORMAT_MAX - used,
+                                     "%s%s", used ? "+" : "", f);
+        if (used >= FORMAT_MAX)
+            return;
+    }
+    if (fmt != NULL)
+        snprintf(a->format + used, FORMAT_MAX - used, "%s%s", used ? "+" : "",
+                 fmt);
+}
+
+static enum unpack_result open_as(const uint8_t *data, size_t len,
+                                  bool raw_only, struct unpack_archive **out,
+                                  char *msg, size_t msg_len)
+{
+    struct unpack_archive *a;
+    int rc;
+
+    if (len == 0)
+        return UNPACK_NOT_CONTAINER;
+    a = mem_calloc(1, sizeof(*a));
+    if (a == NULL || (a->ar = archive_read_new()) == NULL) {
+        mem_free(a);
+        return UNPACK_NOMEM;
+    }
+    support(a->ar, raw_only);
+    rc = archive_read_open_memory(a->ar, data, len);
+    if (rc != ARCHIVE_OK) {
+        /* libarchive stacks at most 25 filters ("Input requires too many
+           filters for decoding"): a nesting deeper than that. */
+        const char *s = archive_error_string(a->ar);
+        bool deep = s != NULL && strstr(s, "too many filters") != NULL;
+        copy_message(a->ar, msg, msg_len);
+        unpack_archive_close(a);
+        return deep ? UNPACK_TOO_DEEP : UNPACK_FATAL;
+    }
+    /* The format is known only once a header is read. Plain data is
+       libarchive's raw format without a filter: not a container. */
+    a->first_rc = archive_read_next_header(a->ar, &a->first);
+    if (unpack_archive_filters(a) == 0 &&
+        ((archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
+             ARCHIVE_FORMAT_RAW ||
+         (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
+             ARCHIVE_FORMAT_EMPTY ||
+         archive_format(a->ar) == 0)) {
+        unpack_archive_close(a);
+        return UNPACK_NOT_CONTAINER;
+    }
+    name_format(a);
+    *out = a;
+    return UNPACK_OK;
+}
+
+enum unpack_result unpack_archive_open(const uint8_t *data, size_t len,
+                                       struct unpack_archive **out, char *msg,
+                                       size_t msg_len)
+{
+    return open_as(data, len, false, out, msg, msg_len);
+}
+
+enum unpack_result unpack_archive_open_raw(const uint8_t *data, size_t len,
+                                           struct unpack_archive **out,
+                                           char *msg, size_t msg_len)
+{
+    return open_as(data, len, true, out, msg, msg_len);
+}
+
+void unpack_archive_close(struct unpack_archive *a)
+{
+    if (a == NULL)
+        return;
+    archive_read_free(a->ar);
+    mem_free(a);
+}
+
+const char *unpack_archive_format(const struct unpack_archive *a)
+{
+    return a->format;
+}
+
+unsigned unpack_archive_filters(const struct unpack_archive *a)
+{
+    unsigned n = 0;
+
+    for (int i = archive_filter_count(a->ar) - 1; i >= 0; i--)
+        n += archive_filter_code(a->ar, i) != ARCHIVE_FILTER_NONE;
+    return n;
+}
+
+bool unpack_archive_is_raw(const struct unpack_archive *a)
+{
+    return (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
+           ARCHIVE_FORMAT_RAW;
+}
+
+const char *unpack_archive_error(const struct unpack_archive *a)
+{
+    const char *s = archive_error_string(a->ar);
+
+    return s != NULL ? s : "unreadable container";
+}
+
+static enum unpack_kind entry_kind(struct archive_entry *ae)
+{
+    if (archive_entry_hardlink(ae) != NULL)
+        return UNPACK_HARDLINK;
+    switch (archive_entry_filetype(ae)) {
+    case AE_IFREG: return UNPACK_REGULAR;
+    case AE_IFDIR: return UNPACK_DIR;
+    case AE_IFLNK: return UNPACK_SYMLINK;
+    case AE_IFCHR: return UNPACK_CHARDEV;
+    case AE_IFBLK: return UNPACK_BLOCKDEV;
+    case AE_IFIFO: return UNPACK_FIFO;
+    case AE_IFSOCK: return UNPACK_SOCKET;
+    default: return UNPACK_OTHER;
+    }
+}
+
+enum unpack_result unpack_archive_next(struct unpack_archive *a,
+                                       struct unpack_entry *e)
+{
+    struct archive_entry *ae = a->first;
+    int rc = a->first_rc;
+
+    if (a->given_first)
+        rc = archive_read_next_header(a->ar, &ae);
+    a->given_first = true;
+    if (rc == ARCHIVE_EOF)
+        return UNPACK_END;
+    if (rc == ARCHIVE_FATAL)
+        return UNPACK_FATAL;
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+        return UNPACK_FAILED;
+    memset(e, 0, sizeof(*e));
+    e->path = archive_entry_pathname(ae);
+    if (e->path == NULL)
+        e->path = "";
+    e->kind = entry_kind(ae);
+    e->mode = (uint32_t)archive_entry_perm(ae) & 07777;
+    e->uid = archive_entry_uid(ae);
+    e->gid = archive_entry_gid(ae);
+    e->size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : -1;
+    if (e->kind == UNPACK_HARDLINK)
+        e->link = archive_entry_hardlink(ae);
+    else if (e->kind == UNPACK_SYMLINK)
+        e->link = archive_entry_symlink(ae);
+    if (e->link == NULL && (e->kind == UNPACK_SYMLINK))
+        e->link = "";
+    return UNPACK_OK;
+}
+
+double unpack_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Grows *buf so that CHUNK more bytes fit, never past max + 1 bytes. */
+static bool grow(uint8_t **buf, size_t *cap, size_t len, uint64_t max)
+{
+    size_t want = *cap ? *cap : CHUNK;
+
+    while (want - len < CHUNK && want <= max)
+        want *= 2;
+    if (want > max + 1)
+        want = (size_t)max + 1;
+    if (want == *cap)
+        return true;
+    uint8_t *more = mem_realloc_array(*buf, want, 1);
+    if (more == NULL)
+        return false;
+    *buf = more;
+    *cap = want;
+    return true;
+}
+
+void unpack_archive_read(struct unpack_archive *a, uint64_t max_bytes,
+                         uint64_t max_ratio_bytes, double deadline,
+                         uint8_t **data, size_t *len, enum unpack_stop *stop)
+{
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+
+    if (max_bytes > SIZE_MAX - 1)
+        max_bytes = SIZE_MAX - 1;
+    *stop = UNPACK_STOP_NONE;
+    for (;;) {
+        la_ssize_t got;
+        if (n > max_ratio_bytes) {
+            *stop = UNPACK_STOP_RATIO;
+            break;
+        }
+        if (deadline > 0 && unpack_now() > deadline) {
+            *stop = UNPACK_STOP_TIME;
+            break;
+        }
+        /* One byte past max_bytes tells whether more remained. */
+        if (!grow(&buf, &cap, n, max_bytes)) {
+            *stop = UNPACK_STOP_NOMEM;
+            break;
+        }
+        got = archive_read_data(a->ar, buf + n, cap - n < CHUNK ? cap - n
+                                                                : CHUNK);
+        if (got < 0) {
+            *stop = UNPACK_STOP_ERROR;
+            break;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > max_bytes) {
+            n = (size_t)max_bytes;
+            *stop = UNPACK_STOP_SIZE;
+            break;
+        }
+    }
+    if (n == 0) {
+        mem_free(buf);
+        buf = NULL;
+    }
+    *data = buf;
+    *len = n;
+}

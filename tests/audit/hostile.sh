@@ -1,0 +1,2 @@
+# tests/audit/hostile.sh - sourced by run.sh: hostile products.
+:
