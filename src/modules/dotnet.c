@@ -203,17 +203,11 @@ struct dn {
     uint64_t table[T_KNOWN]; /* file offset of each known table */
     uint8_t row_size[T_KNOWN];
     uint8_t row_need[T_KNOWN]; /* bytes a row must have in the data */
+    uint8_t col_off[T_KNOWN][10]; /* each column's offset in a row */
+    uint8_t col_size[T_KNOWN][10];
 };
 
 /* ---- Reading ------------------------------------------------------------ */
-
-static uint32_t rd(const struct dn *dn, uint64_t off, unsigned width)
-{
-    uint64_t v = 0;
-
-    bytes_uint(dn->b, off, width, false, &v);
-    return (uint32_t)v;
-}
 
 static unsigned column_size(const struct dn *dn, uint8_t col)
 {
@@ -238,14 +232,30 @@ static unsigned column_size(const struct dn *dn, uint8_t col)
     }
 }
 
-/* Offset of column col within a row of table t. */
-static unsigned column_offset(const struct dn *dn, unsigned t, unsigned col)
+/*
+ * The layout of a row of table t, once the row counts are known: each
+ * column's offset and size, the row's size, and the bytes yara 4.2.3 needs
+ * in the data to read a row: a Module, ModuleRef or FieldRVA row only when
+ * it would fit with every index 4 bytes wide (seen with these tables at
+ * the end of crafted files, tests/modules/gen_dotnet.py tail_*), any other
+ * row when it fits.
+ */
+static void layout_columns(struct dn *dn, unsigned t)
 {
-    unsigned off = 0;
+    bool wide = t == T_MODULE || t == T_MODULEREF || t == T_FIELDRVA;
+    unsigned off = 0, need = 0;
 
-    for (unsigned i = 0; i < col && table_columns[t][i] != C_END; i++)
-        off += column_size(dn, table_columns[t][i]);
-    return off;
+    for (unsigned i = 0; table_columns[t][i] != C_END; i++) {
+        uint8_t col = table_columns[t][i];
+        unsigned size = column_size(dn, col);
+        dn->col_off[t][i] = (uint8_t)off;
+        dn->col_size[t][i] = (uint8_t)size;
+        off += size;
+        need += wide && col != C_U8 && col != C_U16 && col != C_U32 ? 4
+                                                                    : size;
+    }
+    dn->row_size[t] = (uint8_t)off;
+    dn->row_need[t] = (uint8_t)need;
 }
 
 /* Column col of row i (0-based) of table t; false when the row is not in
@@ -253,13 +263,14 @@ static unsigned column_offset(const struct dn *dn, unsigned t, unsigned col)
 static bool cell(const struct dn *dn, unsigned t, uint32_t i, unsigned col,
                  uint32_t *out)
 {
-    uint64_t row = dn->table[t] + (uint64_t)i * dn->row_size[t];
-    unsigned size = column_size(dn, table_columns[t][col]);
+    uint64_t row = dn->table[t] + (uint64_t)i * dn->row_size[t], v = 0;
 
     if (dn->table[t] == 0 || i >= dn->rows[t] ||
         !bytes_has(dn->b, row, dn->row_need[t]))
         return false;
-    *out = rd(dn, row + column_offset(dn, t, col), size);
+    bytes_uint(dn->b, row + dn->col_off[t][col], dn->col_size[t][col], false,
+               &v);
+    *out = (uint32_t)v;
     return true;
 }
 
@@ -381,8 +392,8 @@ static void parse_streams(struct dn *dn, uint64_t off, unsigned n)
         struct mod_obj *s;
         if (!bytes_has(dn->b, off, 8 + 32))
             break;
-        s_off = rd(dn, off, 4);
-        s_size = rd(dn, off + 4, 4);
+        s_off = pe_u32(&dn->pe, off);
+        s_size = pe_u32(&dn->pe, off + 4);
         name = dn->b.p + off + 8;
         nul = memchr(name, 0, 32);
         if (nul == NULL)
@@ -400,7 +411,7 @@ static void parse_streams(struct dn *dn, uint64_t off, unsigned n)
     mod_set_int(dn->root, DN_NUMBER_OF_STREAMS, i);
 }
 
-/* #GUID: 16-byte GUIDs, printed as text. */
+/* #GUID: 16-byte GUIDs, printed as text (36 characters) into the arena. */
 static void parse_guids(struct dn *dn)
 {
     struct mod_obj *arr = mod_obj_child(dn->arena, dn->root, DN_GUIDS);
@@ -409,21 +420,20 @@ static void parse_guids(struct dn *dn)
     for (i = 0; i < n && arr != NULL; i++) {
         uint64_t off = dn->guid.off + 16 * (uint64_t)i;
         const uint8_t *g;
-        char text[40];
-        struct mod_val v;
-        if (!bytes_has(dn->b, off, 16))
+        uint16_t w1, w2;
+        char *text;
+        struct mod_val v = {.type = MV_STR, .len = 36};
+        if (!bytes_has(dn->b, off, 16) || !bytes_u16le(dn->b, off + 4, &w1) ||
+            !bytes_u16le(dn->b, off + 6, &w2))
             break;
         g = dn->b.p + off;
-        snprintf(text, sizeof(text),
-                 "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                 rd(dn, off, 4), rd(dn, off + 4, 2), rd(dn, off + 6, 2), g[8],
-                 g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
-        v.type = MV_STR;
-        v.len = 36;
-        v.u.s = arena_alloc(dn->arena, 36);
-        if (v.u.s == NULL)
+        text = arena_alloc(dn->arena, 37);
+        if (text == NULL)
             return;
-        memcpy((void *)v.u.s, text, 36);
+        snprintf(text, 37, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 pe_u32(&dn->pe, off), w1, w2, g[8], g[9], g[10], g[11],
+                 g[12], g[13], g[14], g[15]);
+        v.u.s = (const uint8_t *)text;
         mod_array_push(dn->arena, arr, v);
     }
     mod_set_int(dn->root, DN_NUMBER_OF_GUIDS, i);
@@ -460,25 +470,6 @@ static void parse_user_strings(struct dn *dn)
 
 /* ---- Tables ------------------------------------------------------------- */
 
-/* The bytes yara 4.2.3 needs in the data to read a row of table t: a
- * Module, ModuleRef or FieldRVA row only when it would fit with every index
- * 4 bytes wide (seen with these tables at the end of crafted files,
- * tests/modules/gen_dotnet.py tail_*), any other row when it fits. */
-static uint8_t row_need(const struct dn *dn, unsigned t)
-{
-    unsigned need = 0;
-
-    if (t != T_MODULE && t != T_MODULEREF && t != T_FIELDRVA)
-        return dn->row_size[t];
-    for (unsigned i = 0; table_columns[t][i] != C_END; i++) {
-        uint8_t col = table_columns[t][i];
-        need += col == C_U8 || col == C_U16 || col == C_U32
-                    ? column_size(dn, col)
-                    : 4;
-    }
-    return (uint8_t)need;
-}
-
 /* The #~ header: heap sizes, the mask of tables present and their row
  * counts; then where each known table starts, up to the first one with
  * more than DN_MAX_ROWS rows. False when the header does not fit. */
@@ -496,7 +487,7 @@ static bool layout_tables(struct dn *dn)
             continue;
         if (!bytes_has(dn->b, off, 4))
             return false;
-        dn->rows[i] = rd(dn, off, 4);
+        dn->rows[i] = pe_u32(&dn->pe, off);
         off += 4;
     }
     for (unsigned i = 0; i < T_KNOWN; i++) {
@@ -504,8 +495,7 @@ static bool layout_tables(struct dn *dn)
             continue;
         if (dn->rows[i] > DN_MAX_ROWS)
             break;
-        dn->row_size[i] = (uint8_t)column_offset(dn, i, 10);
-        dn->row_need[i] = row_need(dn, i);
+        layout_columns(dn, i);
         dn->table[i] = off;
         off += (uint64_t)dn->rows[i] * dn->row_size[i];
     }
@@ -653,7 +643,7 @@ static void parse_field_offsets(struct dn *dn)
 static void parse_resources(struct dn *dn, uint64_t cli)
 {
     struct mod_obj *arr = mod_obj_child(dn->arena, dn->root, DN_RESOURCES);
-    int64_t base = pe_rva_to_offset(&dn->pe, rd(dn, cli + 24, 4));
+    int64_t base = pe_rva_to_offset(&dn->pe, pe_u32(&dn->pe, cli + 24));
     uint32_t i, count = 0, off;
 
     if (dn->table[T_MANIFESTRESOURCE] == 0 || base < 0)
@@ -793,12 +783,12 @@ static bool parse_metadata(struct dn *dn, uint64_t *cli)
         !cli_accepted(dn, (uint64_t)off))
         return false;
     *cli = (uint64_t)off;
-    off = pe_rva_to_offset(&dn->pe, rd(dn, *cli + 8, 4));
+    off = pe_rva_to_offset(&dn->pe, pe_u32(&dn->pe, *cli + 8));
     if (off < 0 || !bytes_has(dn->b, (uint64_t)off, 16) ||
-        rd(dn, (uint64_t)off, 4) != 0x424a5342)
+        pe_u32(&dn->pe, (uint64_t)off) != 0x424a5342)
         return false;
     dn->md = (uint64_t)off;
-    len = rd(dn, dn->md + 12, 4);
+    len = pe_u32(&dn->pe, dn->md + 12);
     if (len == 0 || len > 255 || len % 4 != 0 ||
         !bytes_has(dn->b, dn->md + 16, len))
         return false;
