@@ -21,12 +21,15 @@
  *   fields and methods; class data that does not fit ends the reading,
  *   and number_of_fields and number_of_methods, set at the very end, stay
  *   undefined.
- * Every read goes through base/bytes.h. The fields and methods are capped
- * (DEX_MAX_MEMBERS each; a valid file defines at most one per id, and ids
- * are 16-bit) since class definitions may all share one class data item:
- * yara has no cap (docs/compat.md). Strings and instructions are views of
- * the scanned data, not copies, so methods sharing one code item cost no
- * more than its size once.
+ * Every read goes through base/bytes.h. yara has no caps; candor has
+ * (docs/compat.md, tests/modules/check_dex_caps.py): the fields and the
+ * methods (DEX_MAX_MEMBERS each; a valid file defines at most one per id,
+ * and ids are 16-bit), since class definitions may all share one class
+ * data item, whose reading stops at a cap; the rows of each id table
+ * (DEX_MAX_ROWS, past what 16-bit ids reach); the strings (2^20, the
+ * most elements mod_array_set_obj gives). Strings and instructions are
+ * views of the scanned data, not copies, so methods sharing one code item
+ * cost no more than its size once.
  */
 #include <string.h>
 
@@ -35,8 +38,8 @@
 
 #define DEX_HEADER_SIZE 0x70u
 #define DEX_NO_INDEX 0xffffffffu
-#define DEX_MAX_MEMBERS (1u << 17)
-#define DEX_MAX_ROWS (1u << 17)
+#define DEX_MAX_MEMBERS (1u << 17) /* fields; methods */
+#define DEX_MAX_ROWS (1u << 17)    /* of each id table but string_ids */
 
 /* ---- Declaration -------------------------------------------------------- */
 
@@ -460,7 +463,7 @@ static bool read_field(struct dex *d, uint64_t *off, uint32_t *idx)
     struct mod_obj *f;
 
     if (!bytes_has(d->b, at, 8) || !uleb(d, &at, &diff) ||
-        !uleb(d, &at, &flags) || d->n_fields >= DEX_MAX_MEMBERS)
+        !uleb(d, &at, &flags))
         return false;
     f = mod_array_set_obj(d->inst->arena, d->fields, d->n_fields);
     if (f == NULL)
@@ -487,8 +490,7 @@ static bool read_method(struct dex *d, uint64_t *off, uint32_t *idx,
     struct mod_obj *m;
 
     if (!bytes_has(d->b, at, 12) || !uleb(d, &at, &diff) ||
-        !uleb(d, &at, &flags) || !uleb(d, &at, &code) ||
-        d->n_methods >= DEX_MAX_MEMBERS)
+        !uleb(d, &at, &flags) || !uleb(d, &at, &code))
         return false;
     m = mod_array_set_obj(d->inst->arena, d->methods, d->n_methods);
     if (m == NULL)
@@ -515,7 +517,9 @@ static bool read_method(struct dex *d, uint64_t *off, uint32_t *idx,
 }
 
 /* The class data at off; false when yara would not read it (16 bytes
- * must lie in the data): the reading ends. */
+ * must lie in the data): the reading ends. An element past the cap of
+ * its kind ends the item's reading: where the methods after fields past
+ * the cap start is not known without reading those. */
 static bool read_class_data(struct dex *d, uint64_t off)
 {
     uint32_t sizes[4] = {0, 0, 0, 0}, idx;
@@ -533,8 +537,11 @@ static bool read_class_data(struct dex *d, uint64_t off)
     for (unsigned k = 0; k < 4; k++)
         mod_set_int(item, k, sizes[k]);
     for (unsigned list = 0; list < 4; list++) {
+        const uint32_t *count = list < 2 ? &d->n_fields : &d->n_methods;
         idx = 0;
         for (uint32_t j = 0; j < sizes[list]; j++) {
+            if (*count >= DEX_MAX_MEMBERS)
+                return true;
             if (list < 2 ? !read_field(d, &off, &idx)
                          : !read_method(d, &off, &idx, list == 2))
                 break;

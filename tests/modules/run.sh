@@ -2,7 +2,8 @@
 # The format modules against yara 4.2.3, fast enough for `make check`:
 # the -D differential and tests/modules/*.yar conditions on crafted files
 # (tests/modules/mkelf.py) and on files every Debian 12 has, and each
-# tests/modules/check_*.py (macho: files built with clang, lld, lipo); for
+# tests/modules/check_*.py (macho: files built with clang, lld, lipo; dex:
+# files just over its caps, which differ from yara on purpose); for
 # pe and dotnet, tests/modules/dump_diff.sh on crafted files (gen_pe.py,
 # gen_dotnet.py) and the smallest corpus files of their types; for dex, on
 # crafted and real DEX files (gen_dex.py). The whole bench corpus is
