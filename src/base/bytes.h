@@ -119,6 +119,28 @@ static inline bool bytes_u32be(struct bytes b, uint64_t off, uint32_t *out)
     return true;
 }
 
+/* The C string at off: *len is the number of its bytes before its first
+ * NUL, looking at no more than max bytes and none past the end of b.
+ * Returns whether that NUL was found; unlike the reads above it always
+ * sets *len: on false, to the bytes looked at (0 when off is past the
+ * end), for a caller that takes an unterminated string whole. */
+static inline bool bytes_cstr(struct bytes b, uint64_t off, size_t max,
+                              size_t *len)
+{
+    const uint8_t *nul;
+    size_t n;
+
+    *len = 0;
+    if (off >= b.len)
+        return false;
+    n = b.len - (size_t)off;
+    if (n > max)
+        n = max;
+    nul = n > 0 ? memchr(b.p + off, 0, n) : NULL;
+    *len = nul != NULL ? (size_t)(nul - (b.p + off)) : n;
+    return nul != NULL;
+}
+
 /* Sequential reading with a sticky failure flag. */
 struct bytes_cursor {
     struct bytes b;

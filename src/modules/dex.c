@@ -621,9 +621,10 @@ static void load(struct mod_instance *inst)
  * strings, so "La/B;\0..." is "La/B;" to has_method() and has_class(). */
 static size_t c_len(const uint8_t *s, size_t n)
 {
-    const uint8_t *nul = memchr(s, 0, n);
+    size_t len;
 
-    return nul != NULL ? (size_t)(nul - s) : n;
+    bytes_cstr(bytes_make(s, n), 0, n, &len);
+    return len;
 }
 
 /* What has_method() and has_class() look for: arguments of c, regexes or

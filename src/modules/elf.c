@@ -377,18 +377,14 @@ static bool string_in(const struct elf *e, uint64_t off, uint64_t end,
                       uint64_t name, const uint8_t **s, size_t *n)
 {
     uint64_t start;
-    const uint8_t *nul;
 
     if (end > e->b.len)
         end = e->b.len;
     if (off >= end || e->b.p[off] != 0 ||
-        __builtin_add_overflow(off, name, &start) || start >= end)
+        __builtin_add_overflow(off, name, &start) ||
+        !bytes_cstr(bytes_make(e->b.p, (size_t)end), start, SIZE_MAX, n))
         return false;
     *s = e->b.p + start;
-    nul = memchr(*s, 0, (size_t)(end - start));
-    if (nul == NULL)
-        return false;
-    *n = (size_t)(nul - *s);
     return true;
 }
 

@@ -72,14 +72,13 @@ static bool valid_dll_name(const struct pe *pe, uint64_t off, size_t *len)
     return false;
 }
 
-/* A NUL-terminated string at off, at most max bytes (less at the end of
- * the data). */
+/* The length of the string at off: up to its NUL, at most max bytes
+ * (less at the end of the data). */
 static size_t str_len_at(const struct pe *pe, uint64_t off, size_t max)
 {
-    size_t n = 0;
+    size_t n;
 
-    while (n < max && bytes_has(pe->b, off + n, 1) && pe->b.p[off + n] != 0)
-        n++;
+    bytes_cstr(pe->b, off, max, &n);
     return n;
 }
 

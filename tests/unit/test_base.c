@@ -38,6 +38,37 @@ TEST(bytes_reads_in_range_and_refuses_outside)
     CHECK(!bytes_has(b, 6, 0));
 }
 
+TEST(bytes_cstr_stops_at_nul_max_and_end)
+{
+    const uint8_t data[] = {'a', 'b', 0, 'c', 'd'};
+    struct bytes b = bytes_make(data, sizeof(data));
+    size_t len = 99;
+
+    CHECK(bytes_cstr(b, 0, SIZE_MAX, &len));
+    CHECK_INT(len, 2);
+    CHECK(bytes_cstr(b, 0, 3, &len)); /* the NUL is the third byte */
+    CHECK_INT(len, 2);
+    CHECK(!bytes_cstr(b, 0, 2, &len)); /* max stops before it */
+    CHECK_INT(len, 2);
+    CHECK(!bytes_cstr(b, 0, 1, &len));
+    CHECK_INT(len, 1);
+    CHECK(bytes_cstr(b, 2, SIZE_MAX, &len)); /* an empty string */
+    CHECK_INT(len, 0);
+    CHECK(!bytes_cstr(b, 3, SIZE_MAX, &len)); /* the end stops it */
+    CHECK_INT(len, 2);
+    CHECK(!bytes_cstr(b, 3, 0, &len));
+    CHECK_INT(len, 0);
+    len = 99;
+    CHECK(!bytes_cstr(b, 5, SIZE_MAX, &len)); /* at the end */
+    CHECK_INT(len, 0);
+    len = 99;
+    CHECK(!bytes_cstr(b, UINT64_MAX, SIZE_MAX, &len));
+    CHECK_INT(len, 0);
+    /* a view that ends before the NUL of the bytes behind it */
+    CHECK(!bytes_cstr(bytes_make(data, 2), 0, SIZE_MAX, &len));
+    CHECK_INT(len, 2);
+}
+
 TEST(bytes_cursor_fails_stickily)
 {
     const uint8_t data[] = {1, 0, 2};
