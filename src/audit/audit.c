@@ -14,7 +14,7 @@
 #include "base/buf.h"
 #include "base/digest.h"
 #include "base/mem.h"
-#include "unpack/archive.h"
+#include "unpack/unpack.h"
 
 #define TEXT_MAX (1u << 20) /* evidence, rule names, limit messages */
 #define MAX_FAILED_ENTRIES 100 /* unreadable headers before giving up */
@@ -246,7 +246,7 @@ static enum candor_status audit_data(struct audit *a, const char *vpath,
 
 /* The container's state while its entries are read. */
 struct level {
-    struct unpack_archive *arc;
+    struct unpack u;
     const char *vpath; /* the container's: "...!gzip+tar" */
     size_t len;        /* its compressed size */
     uint32_t depth;    /* of its entries */
@@ -285,7 +285,7 @@ static void read_stopped(struct audit *a, struct level *lv, const char *vpath,
     case UNPACK_STOP_TIME: out_of_time(a, vpath); break;
     case UNPACK_STOP_ERROR:
         problem(a, FINDING_UNPACK_ERROR, "unpack.error", vpath, "%s",
-                unpack_archive_error(lv->arc));
+                unpack_error(&lv->u));
         break;
     }
 }
@@ -301,15 +301,19 @@ static enum candor_status regular(struct audit *a, struct level *lv,
     uint64_t ratio_bytes;
     uint8_t sha[DIGEST_SHA256_LEN], *data;
     size_t len;
-    enum unpack_stop stop;
+    struct unpack_sink sink;
     enum candor_status rc;
 
     if (__builtin_mul_overflow(a->lim.max_ratio, (uint64_t)lv->len,
                                &ratio_bytes))
         ratio_bytes = UINT64_MAX;
-    unpack_archive_read(lv->arc, max, ratio_bytes, a->deadline, &data, &len,
-                        &stop);
-    if (stop == UNPACK_STOP_NOMEM) {
+    unpack_sink_init(&sink, max, ratio_bytes, a->deadline);
+    unpack_read(&lv->u, &sink);
+    data = sink.len > 0 ? sink.data : NULL;
+    len = sink.len;
+    if (data == NULL)
+        mem_free(sink.data);
+    if (sink.stop == UNPACK_STOP_NOMEM) {
         mem_free(data);
         return CANDOR_ERROR_NOMEM;
     }
@@ -326,7 +330,7 @@ static enum candor_status regular(struct audit *a, struct level *lv,
                                .link = e->link,
                                .sha256 = sha,
                            });
-    read_stopped(a, lv, vpath, stop, max);
+    read_stopped(a, lv, vpath, sink.stop, max);
     rc = audit_data(a, vpath, data, len, lv->depth);
     mem_free(data);
     return rc;
@@ -337,14 +341,14 @@ static enum candor_status entry(struct audit *a, struct level *lv,
                                 int *n_failed)
 {
     struct unpack_entry e;
-    enum unpack_result r = unpack_archive_next(lv->arc, &e);
+    enum unpack_result r = unpack_next(&lv->u, &e);
     enum candor_status rc = CANDOR_OK;
     char *vpath;
 
     if (r == UNPACK_END || r == UNPACK_FATAL || r == UNPACK_FAILED) {
         if (r != UNPACK_END)
             problem(a, FINDING_UNPACK_ERROR, "unpack.error", lv->vpath, "%s",
-                    unpack_archive_error(lv->arc));
+                    unpack_error(&lv->u));
         lv->stop = r != UNPACK_FAILED || ++*n_failed > MAX_FAILED_ENTRIES;
         return CANDOR_OK;
     }
@@ -359,8 +363,8 @@ static enum candor_status entry(struct audit *a, struct level *lv,
     a->files++;
     if (lv->n_entries++ == 0) /* a container with entries: counted */
         a->report->totals.containers++;
-    vpath = unpack_archive_is_raw(lv->arc) ? join(lv->vpath, "", "")
-                                           : join(lv->vpath, "!/", e.path);
+    vpath = e.unnamed ? join(lv->vpath, "", "")
+                      : join(lv->vpath, "!/", e.path);
     if (vpath == NULL)
         return CANDOR_ERROR_NOMEM;
     if (e.kind == UNPACK_REGULAR || (e.kind == UNPACK_HARDLINK && e.size > 0))
@@ -380,46 +384,44 @@ static enum candor_status entry(struct audit *a, struct level *lv,
 }
 
 /*
- * Opens data as a container if it is one, and audits its entries. A
- * compressed stream that reads as an archive without entries (a stream of
- * zeros is an empty tar to libarchive) is opened again as a stream
- * (raw_only), so that its bytes are scanned and its limits apply.
+ * Opens data as a container if it is one (with reader, or with the first
+ * that takes it when reader is NULL), and audits its entries. A reader
+ * that gave no entry may name a second reading of the same data (see
+ * unpack.h), which is tried in turn.
  */
 static enum candor_status open_container(struct audit *a, const char *vpath,
                                          const uint8_t *data, size_t len,
-                                         uint32_t depth, bool raw_only)
+                                         uint32_t depth,
+                                         const struct unpack_reader *reader)
 {
     struct level lv = {.len = len};
     enum candor_status rc = CANDOR_OK;
+    const struct unpack_reader *again = NULL;
     char msg[256];
-    unsigned levels;
     int n_failed = 0;
     char *cvpath;
-    bool again;
 
-    switch ((raw_only ? unpack_archive_open_raw
-                      : unpack_archive_open)(data, len, &lv.arc, msg,
-                                             sizeof(msg))) {
+    switch (reader ? unpack_open_with(reader, data, len, &lv.u, msg,
+                                      sizeof(msg))
+                   : unpack_open(data, len, &lv.u, msg, sizeof(msg))) {
     case UNPACK_OK: break;
     case UNPACK_NOMEM: return CANDOR_ERROR_NOMEM;
     case UNPACK_TOO_DEEP:
         problem(a, FINDING_LIMIT, "limit.depth", vpath,
-                "more compression layers than libarchive stacks (%s)", msg);
+                "more compression layers than can be read (%s)", msg);
         return CANDOR_OK;
     case UNPACK_NOT_CONTAINER: return CANDOR_OK;
     default:
         problem(a, FINDING_UNPACK_ERROR, "unpack.error", vpath, "%s", msg);
         return CANDOR_OK;
     }
-    cvpath = join(vpath, "!", unpack_archive_format(lv.arc));
+    cvpath = join(vpath, "!", unpack_format(&lv.u));
     if (cvpath == NULL) {
-        unpack_archive_close(lv.arc);
+        unpack_close(&lv.u);
         return CANDOR_ERROR_NOMEM;
     }
-    /* Each filter is a level, and so is the archive format. */
-    levels = unpack_archive_filters(lv.arc) + !unpack_archive_is_raw(lv.arc);
     lv.vpath = cvpath;
-    lv.depth = depth + levels;
+    lv.depth = depth + unpack_levels(&lv.u);
     if (lv.depth > a->lim.max_depth) {
         problem(a, FINDING_LIMIT, "limit.depth", cvpath,
                 "nested %" PRIu32 " containers deep, more than --max-depth "
@@ -428,15 +430,14 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
     } else {
         while (rc == CANDOR_OK && !lv.stop && !out_of_time(a, cvpath))
             rc = entry(a, &lv, &n_failed);
+        if (rc == CANDOR_OK && !a->stopped && lv.n_entries == 0 &&
+            lv.u.reader->fallback != NULL)
+            again = lv.u.reader->fallback(lv.u.state);
     }
-    again = rc == CANDOR_OK && !a->stopped && lv.n_entries == 0 &&
-            !raw_only && lv.depth <= a->lim.max_depth &&
-            unpack_archive_filters(lv.arc) > 0 &&
-            !unpack_archive_is_raw(lv.arc);
-    unpack_archive_close(lv.arc);
+    unpack_close(&lv.u);
     mem_free(cvpath);
-    if (again)
-        return open_container(a, vpath, data, len, depth, true);
+    if (again != NULL)
+        return open_container(a, vpath, data, len, depth, again);
     return rc;
 }
 
@@ -448,7 +449,7 @@ static enum candor_status audit_data(struct audit *a, const char *vpath,
 
     if (rc != CANDOR_OK || a->stopped)
         return rc;
-    return open_container(a, vpath, data, len, depth, false);
+    return open_container(a, vpath, data, len, depth, NULL);
 }
 
 static enum candor_status product(struct audit *a, const char *name,

@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "base/mem.h"
 
 #define CHUNK (64u * 1024)
 #define FORMAT_MAX 256 /* "gzip+...+tar": libarchive stacks at most 25 */
 
-struct unpack_archive {
+struct reader {
     struct archive *ar;
     struct archive_entry *first; /* the header read by open, not yet given */
     int first_rc;
@@ -103,7 +102,7 @@ static void copy_message(struct archive *ar, char *msg, size_t msg_len)
 }
 
 /* Fills a->format from the filters (outermost first) and the format. */
-static void name_format(struct unpack_archive *a)
+static void name_format(struct reader *a)
 {
     size_t used = 0;
     const char *fmt = format_name(archive_format(a->ar));
@@ -122,11 +121,38 @@ static void name_format(struct unpack_archive *a)
                  fmt);
 }
 
-static enum unpack_result open_as(const uint8_t *data, size_t len,
-                                  bool raw_only, struct unpack_archive **out,
-                                  char *msg, size_t msg_len)
+
+static void close_reader(void *state)
 {
-    struct unpack_archive *a;
+    struct reader *a = state;
+
+    if (a == NULL)
+        return;
+    archive_read_free(a->ar);
+    mem_free(a);
+}
+
+/* Filters other than "none" in the stream. */
+static unsigned n_filters(const struct reader *a)
+{
+    unsigned n = 0;
+
+    for (int i = archive_filter_count(a->ar) - 1; i >= 0; i--)
+        n += archive_filter_code(a->ar, i) != ARCHIVE_FILTER_NONE;
+    return n;
+}
+
+static bool is_raw(const struct reader *a)
+{
+    return (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
+           ARCHIVE_FORMAT_RAW;
+}
+
+static enum unpack_result open_as(const uint8_t *data, size_t len,
+                                  bool raw_only, void **out, char *msg,
+                                  size_t msg_len)
+{
+    struct reader *a;
     int rc;
 
     if (len == 0)
@@ -144,19 +170,19 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
         const char *s = archive_error_string(a->ar);
         bool deep = s != NULL && strstr(s, "too many filters") != NULL;
         copy_message(a->ar, msg, msg_len);
-        unpack_archive_close(a);
+        close_reader(a);
         return deep ? UNPACK_TOO_DEEP : UNPACK_FATAL;
     }
     /* The format is known only once a header is read. Plain data is
        libarchive's raw format without a filter: not a container. */
     a->first_rc = archive_read_next_header(a->ar, &a->first);
-    if (unpack_archive_filters(a) == 0 &&
+    if (n_filters(a) == 0 &&
         ((archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
              ARCHIVE_FORMAT_RAW ||
          (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
              ARCHIVE_FORMAT_EMPTY ||
          archive_format(a->ar) == 0)) {
-        unpack_archive_close(a);
+        close_reader(a);
         return UNPACK_NOT_CONTAINER;
     }
     name_format(a);
@@ -164,50 +190,36 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
     return UNPACK_OK;
 }
 
-enum unpack_result unpack_archive_open(const uint8_t *data, size_t len,
-                                       struct unpack_archive **out, char *msg,
-                                       size_t msg_len)
+static enum unpack_result open_any(const uint8_t *data, size_t len,
+                                   void **out, char *msg, size_t msg_len)
 {
     return open_as(data, len, false, out, msg, msg_len);
 }
 
-enum unpack_result unpack_archive_open_raw(const uint8_t *data, size_t len,
-                                           struct unpack_archive **out,
-                                           char *msg, size_t msg_len)
+static enum unpack_result open_raw(const uint8_t *data, size_t len,
+                                   void **out, char *msg, size_t msg_len)
 {
     return open_as(data, len, true, out, msg, msg_len);
 }
 
-void unpack_archive_close(struct unpack_archive *a)
+static const char *format(const void *state)
 {
-    if (a == NULL)
-        return;
-    archive_read_free(a->ar);
-    mem_free(a);
-}
+    const struct reader *a = state;
 
-const char *unpack_archive_format(const struct unpack_archive *a)
-{
     return a->format;
 }
 
-unsigned unpack_archive_filters(const struct unpack_archive *a)
+/* Each filter is a level, and so is the archive format. */
+static unsigned levels(const void *state)
 {
-    unsigned n = 0;
+    const struct reader *a = state;
 
-    for (int i = archive_filter_count(a->ar) - 1; i >= 0; i--)
-        n += archive_filter_code(a->ar, i) != ARCHIVE_FILTER_NONE;
-    return n;
+    return n_filters(a) + !is_raw(a);
 }
 
-bool unpack_archive_is_raw(const struct unpack_archive *a)
+static const char *error(const void *state)
 {
-    return (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
-           ARCHIVE_FORMAT_RAW;
-}
-
-const char *unpack_archive_error(const struct unpack_archive *a)
-{
+    const struct reader *a = state;
     const char *s = archive_error_string(a->ar);
 
     return s != NULL ? s : "unreadable container";
@@ -229,9 +241,9 @@ static enum unpack_kind entry_kind(struct archive_entry *ae)
     }
 }
 
-enum unpack_result unpack_archive_next(struct unpack_archive *a,
-                                       struct unpack_entry *e)
+static enum unpack_result next(void *state, struct unpack_entry *e)
 {
+    struct reader *a = state;
     struct archive_entry *ae = a->first;
     int rc = a->first_rc;
 
@@ -245,6 +257,7 @@ enum unpack_result unpack_archive_next(struct unpack_archive *a,
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
         return UNPACK_FAILED;
     memset(e, 0, sizeof(*e));
+    e->unnamed = is_raw(a);
     e->path = archive_entry_pathname(ae);
     if (e->path == NULL)
         e->path = "";
@@ -262,77 +275,55 @@ enum unpack_result unpack_archive_next(struct unpack_archive *a,
     return UNPACK_OK;
 }
 
-double unpack_now(void)
+static void read_data(void *state, struct unpack_sink *sink)
 {
-    struct timespec ts;
+    struct reader *a = state;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Grows *buf so that CHUNK more bytes fit, never past max + 1 bytes. */
-static bool grow(uint8_t **buf, size_t *cap, size_t len, uint64_t max)
-{
-    size_t want = *cap ? *cap : CHUNK;
-
-    while (want - len < CHUNK && want <= max)
-        want *= 2;
-    if (want > max + 1)
-        want = (size_t)max + 1;
-    if (want == *cap)
-        return true;
-    uint8_t *more = mem_realloc_array(*buf, want, 1);
-    if (more == NULL)
-        return false;
-    *buf = more;
-    *cap = want;
-    return true;
-}
-
-void unpack_archive_read(struct unpack_archive *a, uint64_t max_bytes,
-                         uint64_t max_ratio_bytes, double deadline,
-                         uint8_t **data, size_t *len, enum unpack_stop *stop)
-{
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-
-    if (max_bytes > SIZE_MAX - 1)
-        max_bytes = SIZE_MAX - 1;
-    *stop = UNPACK_STOP_NONE;
     for (;;) {
+        size_t room;
+        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
         la_ssize_t got;
-        if (n > max_ratio_bytes) {
-            *stop = UNPACK_STOP_RATIO;
-            break;
-        }
-        if (deadline > 0 && unpack_now() > deadline) {
-            *stop = UNPACK_STOP_TIME;
-            break;
-        }
-        /* One byte past max_bytes tells whether more remained. */
-        if (!grow(&buf, &cap, n, max_bytes)) {
-            *stop = UNPACK_STOP_NOMEM;
-            break;
-        }
-        got = archive_read_data(a->ar, buf + n, cap - n < CHUNK ? cap - n
-                                                                : CHUNK);
+        if (to == NULL)
+            return;
+        got = archive_read_data(a->ar, to, room);
         if (got < 0) {
-            *stop = UNPACK_STOP_ERROR;
-            break;
+            unpack_sink_fail(sink);
+            return;
         }
         if (got == 0)
-            break;
-        n += (size_t)got;
-        if (n > max_bytes) {
-            n = (size_t)max_bytes;
-            *stop = UNPACK_STOP_SIZE;
-            break;
-        }
+            return;
+        unpack_sink_commit(sink, (size_t)got);
     }
-    if (n == 0) {
-        mem_free(buf);
-        buf = NULL;
-    }
-    *data = buf;
-    *len = n;
 }
+
+/* A compressed stream read as an archive without entries is read again
+   as a plain stream. */
+static const struct unpack_reader *fallback(const void *state)
+{
+    const struct reader *a = state;
+
+    return n_filters(a) > 0 && !is_raw(a) ? &unpack_libarchive_raw : NULL;
+}
+
+const struct unpack_reader unpack_libarchive_raw = {
+    .name = "libarchive-raw",
+    .open = open_raw,
+    .close = close_reader,
+    .next = next,
+    .read = read_data,
+    .error = error,
+    .format = format,
+    .levels = levels,
+};
+
+const struct unpack_reader unpack_libarchive = {
+    .name = "libarchive",
+    .open = open_any,
+    .close = close_reader,
+    .next = next,
+    .read = read_data,
+    .error = error,
+    .format = format,
+    .levels = levels,
+    .fallback = fallback,
+};

@@ -178,5 +178,13 @@ mkdir -p "$WORK/dirprod/sub" && cp "$PROD" "$WORK/dirprod/sub/" &&
 got=$(json_query "$WORK/dir.jsonl" '(recs[-1]["products"], sum(1 for r in recs if r.get("rule")=="default:marker"))')
 [ "$got" = "(1, 1)" ] && ok || bad "directory product: $got"
 
+# A gzip stream of zeros reads as an empty tar to libarchive: it is read
+# again as a plain stream, so the audit still sees its 20,000 bytes.
+head -c 20000 /dev/zero | gzip >"$WORK/zeros.gz"
+want=$(head -c 20000 /dev/zero | sha256sum | cut -d' ' -f1)
+(cd "$WORK" && "$CANDOR" audit --json -r rules.yar zeros.gz >zeros.jsonl)
+got=$(json_query "$WORK/zeros.jsonl" '[(r["vpath"],r["size"],r["sha256"]) for r in recs if r["type"]=="file" and r["vpath"]!="zeros.gz"]')
+[ "$got" = "[('zeros.gz!gzip', 20000, '$want')]" ] && ok || bad "gzip of zeros: $got"
+
 . "$HERE/hostile.sh"
 finish

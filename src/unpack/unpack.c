@@ -1,0 +1,148 @@
+/* unpack.c - see unpack.h: the sink, and the table of readers. */
+#include "unpack/unpack.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "unpack/archive.h"
+
+#define CHUNK (64u * 1024)
+
+/*
+ * The readers, tried in this order: formats recognised by a magic number
+ * at offset 0 first, libarchive last (its raw format takes any compressed
+ * stream, and its tar reader is lenient).
+ */
+static const struct unpack_reader *const readers[] = {
+    &unpack_libarchive,
+};
+
+double unpack_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
+                      uint64_t max_ratio_bytes, double deadline)
+{
+    memset(s, 0, sizeof(*s));
+    s->max_bytes = max_bytes > SIZE_MAX - 1 ? SIZE_MAX - 1 : max_bytes;
+    s->max_ratio_bytes = max_ratio_bytes;
+    s->deadline = deadline;
+}
+
+bool unpack_sink_stopped(struct unpack_sink *s)
+{
+    if (s->stop == UNPACK_STOP_NONE && s->deadline > 0 &&
+        unpack_now() > s->deadline)
+        s->stop = UNPACK_STOP_TIME;
+    return s->stop != UNPACK_STOP_NONE;
+}
+
+/* Grows the buffer so that want more bytes fit, never past max + 1. */
+static bool grow(struct unpack_sink *s, size_t want)
+{
+    size_t cap = s->cap ? s->cap : CHUNK;
+    uint64_t limit = s->max_bytes + 1;
+    uint8_t *more;
+
+    while (cap - s->len < want && cap < limit)
+        cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+    if (cap > limit)
+        cap = (size_t)limit;
+    if (cap == s->cap)
+        return true;
+    more = mem_realloc_array(s->data, cap, 1);
+    if (more == NULL) {
+        s->stop = UNPACK_STOP_NOMEM;
+        return false;
+    }
+    s->data = more;
+    s->cap = cap;
+    return true;
+}
+
+uint8_t *unpack_sink_reserve(struct unpack_sink *s, size_t want, size_t *room)
+{
+    *room = 0;
+    if (unpack_sink_stopped(s) || want == 0 || !grow(s, want))
+        return NULL;
+    *room = s->cap - s->len < want ? s->cap - s->len : want;
+    return s->data + s->len;
+}
+
+void unpack_sink_commit(struct unpack_sink *s, size_t n)
+{
+    s->len += n;
+    /* The byte past max_bytes tells that more remained: it is cut. */
+    if (s->len > s->max_bytes) {
+        s->len = (size_t)s->max_bytes;
+        s->stop = UNPACK_STOP_SIZE;
+    } else if (s->len > s->max_ratio_bytes) {
+        s->stop = UNPACK_STOP_RATIO;
+    }
+}
+
+bool unpack_sink_put(struct unpack_sink *s, const void *p, size_t n)
+{
+    const uint8_t *from = p;
+
+    while (n > 0) {
+        size_t room;
+        uint8_t *to = unpack_sink_reserve(s, n < CHUNK ? n : CHUNK, &room);
+        if (to == NULL)
+            return false;
+        memcpy(to, from, room);
+        unpack_sink_commit(s, room);
+        from += room;
+        n -= room;
+    }
+    return !unpack_sink_stopped(s);
+}
+
+void unpack_sink_fail(struct unpack_sink *s)
+{
+    if (s->stop == UNPACK_STOP_NONE)
+        s->stop = UNPACK_STOP_ERROR;
+}
+
+enum unpack_result unpack_open_with(const struct unpack_reader *r,
+                                    const uint8_t *data, size_t len,
+                                    struct unpack *u, char *msg,
+                                    size_t msg_len)
+{
+    enum unpack_result rc;
+
+    if (msg_len > 0)
+        msg[0] = '\0';
+    u->reader = r;
+    u->state = NULL;
+    rc = r->open(data, len, &u->state, msg, msg_len);
+    if (rc != UNPACK_OK)
+        u->state = NULL;
+    return rc;
+}
+
+enum unpack_result unpack_open(const uint8_t *data, size_t len,
+                               struct unpack *u, char *msg, size_t msg_len)
+{
+    for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+        enum unpack_result rc =
+            unpack_open_with(readers[i], data, len, u, msg, msg_len);
+        if (rc != UNPACK_NOT_CONTAINER)
+            return rc;
+    }
+    return UNPACK_NOT_CONTAINER;
+}
+
+void unpack_close(struct unpack *u)
+{
+    if (u->state != NULL)
+        u->reader->close(u->state);
+    u->state = NULL;
+}

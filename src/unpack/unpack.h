@@ -1,0 +1,178 @@
+/*
+ * unpack.h - containers, one interface over every reader.
+ *
+ * A reader knows one family of formats: libarchive's (archive.c), a file
+ * system image, a firmware header. Each is a table of functions (struct
+ * unpack_reader) over its own state; unpack_open tries them in turn on a
+ * buffer in memory and gives the first that takes it. Entries come one at
+ * a time: unpack_next gives the header, unpack_read the data, which the
+ * reader writes into a sink that enforces the caller's limits (size, ratio,
+ * time), so that no reader counts bytes itself and none can exceed them.
+ *
+ * Nothing is written anywhere. An opened container borrows the data it was
+ * opened on, which must outlive it; entry strings are valid until the next
+ * call of unpack_next or unpack_close.
+ *
+ * Writing a reader: open must say UNPACK_NOT_CONTAINER quickly (magic
+ * first) and touch no byte outside data; every read of the data goes
+ * through base/bytes.h; every count, offset and size in the data is
+ * hostile. Add it to the table in unpack.c (more specific formats first)
+ * and give it a fuzz target (tests/fuzz).
+ */
+#ifndef CANDOR_UNPACK_UNPACK_H
+#define CANDOR_UNPACK_UNPACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum unpack_result {
+    UNPACK_OK,
+    UNPACK_END,           /* no more entries */
+    UNPACK_NOT_CONTAINER, /* open: not this format */
+    UNPACK_TOO_DEEP,      /* open: more stacked layers than can be read */
+    UNPACK_FAILED,        /* this entry failed; the next may be read */
+    UNPACK_FATAL,         /* the container cannot be read further */
+    UNPACK_NOMEM,
+};
+
+enum unpack_kind {
+    UNPACK_REGULAR,
+    UNPACK_DIR,
+    UNPACK_SYMLINK,
+    UNPACK_HARDLINK,
+    UNPACK_CHARDEV,
+    UNPACK_BLOCKDEV,
+    UNPACK_FIFO,
+    UNPACK_SOCKET,
+    UNPACK_OTHER,
+};
+
+struct unpack_entry {
+    const char *path; /* as stored ("" when there is none) */
+    bool unnamed;     /* the one entry of a stream (gzip, a payload):
+                         its virtual path is the container's */
+    enum unpack_kind kind;
+    uint32_t mode; /* permission bits with setuid, setgid, sticky */
+    int64_t uid, gid;
+    int64_t size;     /* declared size, -1 when the header has none */
+    const char *link; /* symlink or hard link target, else NULL */
+};
+
+/* Why reading an entry stopped before its end. */
+enum unpack_stop {
+    UNPACK_STOP_NONE,  /* the whole entry was read */
+    UNPACK_STOP_SIZE,  /* max_bytes were read and more remained */
+    UNPACK_STOP_RATIO, /* the entry grew past max_ratio_bytes */
+    UNPACK_STOP_TIME,  /* the deadline passed */
+    UNPACK_STOP_ERROR, /* the data is corrupt (see unpack_error) */
+    UNPACK_STOP_NOMEM,
+};
+
+/*
+ * Where an entry's data goes: a buffer that grows up to max_bytes. The
+ * caller sets the limits (unpack_sink_init) and owns data afterwards
+ * (mem_free); the reader only appends.
+ */
+struct unpack_sink {
+    uint8_t *data;
+    size_t len, cap;
+    uint64_t max_bytes;       /* more is cut: UNPACK_STOP_SIZE */
+    uint64_t max_ratio_bytes; /* more stops the entry: UNPACK_STOP_RATIO */
+    double deadline;          /* CLOCK_MONOTONIC seconds; 0: none */
+    enum unpack_stop stop;
+};
+
+void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
+                      uint64_t max_ratio_bytes, double deadline);
+/* Appends n bytes (what fits); false once the sink has stopped. */
+bool unpack_sink_put(struct unpack_sink *s, const void *p, size_t n);
+/*
+ * Room for up to want more bytes written in place (a decompressor's
+ * output): *room gets the count, 0 once the sink has stopped; then
+ * unpack_sink_commit with the count written. Room is never more than one
+ * byte past max_bytes, the byte that tells whether more remained.
+ */
+uint8_t *unpack_sink_reserve(struct unpack_sink *s, size_t want, size_t *room);
+void unpack_sink_commit(struct unpack_sink *s, size_t n);
+/* The entry's data is corrupt: what was read is kept. */
+void unpack_sink_fail(struct unpack_sink *s);
+/* Whether the sink has stopped (a limit, an error, the deadline). */
+bool unpack_sink_stopped(struct unpack_sink *s);
+
+struct unpack_reader {
+    const char *name; /* lower case, for virtual paths: "squashfs" */
+    /* Opens data as this format; UNPACK_NOT_CONTAINER when it is not.
+       UNPACK_FATAL and _TOO_DEEP leave a message in msg. */
+    enum unpack_result (*open)(const uint8_t *data, size_t len, void **state,
+                               char *msg, size_t msg_len);
+    void (*close)(void *state);
+    /* The next entry's header: UNPACK_OK, _END, _FAILED or _FATAL. */
+    enum unpack_result (*next)(void *state, struct unpack_entry *e);
+    /* The current entry's data, into sink (unpack_sink_fail when corrupt). */
+    void (*read)(void *state, struct unpack_sink *sink);
+    /* The last failure's message, never NULL. */
+    const char *(*error)(const void *state);
+    /* Optional. The name in virtual paths when it is not name: "gzip+tar". */
+    const char *(*format)(const void *state);
+    /* Optional. The nesting levels the container counts for (each of
+       libarchive's filters is one); 1 when NULL. */
+    unsigned (*levels)(const void *state);
+    /* Optional. A second reader for the same data, to try when this one
+       gave no entry at all, or NULL (libarchive: a compressed stream of
+       zeros reads as an empty tar; it is then read again as a plain
+       compressed stream, so that its bytes are scanned). */
+    const struct unpack_reader *(*fallback)(const void *state);
+};
+
+/* An opened container. */
+struct unpack {
+    const struct unpack_reader *reader;
+    void *state;
+};
+
+/*
+ * Opens data with the first reader that takes it. UNPACK_OK fills *u;
+ * UNPACK_NOT_CONTAINER when none does; UNPACK_FATAL or UNPACK_TOO_DEEP
+ * (message in msg, NUL-terminated, cut to msg_len) when one recognised the
+ * data but could not open it.
+ */
+enum unpack_result unpack_open(const uint8_t *data, size_t len,
+                               struct unpack *u, char *msg, size_t msg_len);
+/* Opens data with reader r only. */
+enum unpack_result unpack_open_with(const struct unpack_reader *r,
+                                    const uint8_t *data, size_t len,
+                                    struct unpack *u, char *msg,
+                                    size_t msg_len);
+void unpack_close(struct unpack *u);
+
+static inline enum unpack_result unpack_next(struct unpack *u,
+                                             struct unpack_entry *e)
+{
+    return u->reader->next(u->state, e);
+}
+
+static inline void unpack_read(struct unpack *u, struct unpack_sink *sink)
+{
+    u->reader->read(u->state, sink);
+}
+
+static inline const char *unpack_error(const struct unpack *u)
+{
+    return u->reader->error(u->state);
+}
+
+static inline const char *unpack_format(const struct unpack *u)
+{
+    return u->reader->format ? u->reader->format(u->state) : u->reader->name;
+}
+
+static inline unsigned unpack_levels(const struct unpack *u)
+{
+    return u->reader->levels ? u->reader->levels(u->state) : 1;
+}
+
+/* A CLOCK_MONOTONIC time in seconds, for deadlines. */
+double unpack_now(void);
+
+#endif
