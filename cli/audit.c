@@ -19,6 +19,7 @@
 #include "options.h"
 #include "output.h"
 #include "report/report.h"
+#include "report/sarif.h"
 #include "walk.h"
 
 #ifndef CANDOR_DEFAULT_RULES
@@ -31,6 +32,7 @@ struct audit_opts {
     char *rules[MAX_RULE_FILES]; /* [NS:]PATH, pointers into argv */
     int n_rules;
     const char *compiled; /* -C */
+    const char *sarif;    /* --sarif FILE, or NULL */
     bool json;
     bool fail_on_set;
     enum finding_severity fail_on;
@@ -40,7 +42,8 @@ struct audit_opts {
 static const char audit_usage[] =
     "Usage: candor audit [--rules [NS:]RULES_FILE]... [-C COMPILED] "
     "[--json]\n"
-    "                    [--fail-on SEVERITY] [LIMITS] PRODUCT...\n";
+    "                    [--sarif FILE] [--fail-on SEVERITY] [LIMITS] "
+    "PRODUCT...\n";
 
 static void help(void)
 {
@@ -51,6 +54,7 @@ static void help(void)
         "  -r, --rules [NS:]FILE    YARA rules (repeatable; default: %s)\n"
         "  -C, --compiled FILE      rules compiled by `candor compile`\n"
         "      --json               JSON Lines on stdout\n"
+        "      --sarif FILE         also a SARIF 2.1.0 log to FILE\n"
         "      --fail-on SEVERITY   exit 1 when a finding is at least "
         "SEVERITY\n"
         "                           (info, low, medium, high, critical)\n"
@@ -91,7 +95,7 @@ static bool parse_number(const char *s, bool size, uint64_t *out)
     return true;
 }
 
-enum { OPT_JSON = 256, OPT_FAIL_ON, OPT_DEPTH, OPT_TOTAL, OPT_ENTRY,
+enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_DEPTH, OPT_TOTAL, OPT_ENTRY,
        OPT_RATIO, OPT_FILES, OPT_TIMEOUT };
 
 /* A limit option's value into its field; false if malformed. */
@@ -124,6 +128,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
         {"rules", required_argument, NULL, 'r'},
         {"compiled", required_argument, NULL, 'C'},
         {"json", no_argument, NULL, OPT_JSON},
+        {"sarif", required_argument, NULL, OPT_SARIF},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"max-depth", required_argument, NULL, OPT_DEPTH},
         {"max-total-bytes", required_argument, NULL, OPT_TOTAL},
@@ -152,6 +157,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
         case 'C': o->compiled = optarg; break;
         case 'h': help(); return -1;
         case OPT_JSON: o->json = true; break;
+        case OPT_SARIF: o->sarif = optarg; break;
         case OPT_FAIL_ON:
             o->fail_on_set = true;
             if (!finding_severity_parse(optarg, strlen(optarg), &o->fail_on))
@@ -243,11 +249,43 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Opens --sarif's file and its writer; false (after a message) if not. */
+static bool sarif_open(const char *path, FILE **file, struct sarif **sarif)
+{
+    *file = fopen(path, "w");
+    if (*file == NULL) {
+        fprintf(stderr, "error: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    *sarif = sarif_new(*file, CANDOR_VERSION);
+    if (*sarif == NULL) {
+        fclose(*file);
+        fprintf(stderr, "error: %s\n", candor_status_str(CANDOR_ERROR_NOMEM));
+        return false;
+    }
+    return true;
+}
+
+/* Ends the SARIF log; false (after a message) if it could not be written. */
+static bool sarif_close(const char *path, FILE *file, struct sarif *sarif,
+                        bool successful)
+{
+    bool ok = sarif_finish(sarif, successful);
+
+    sarif_free(sarif);
+    if (fclose(file) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "error: %s: could not write the SARIF log\n", path);
+    return ok;
+}
+
 static int run(struct audit_opts *o, char **products, int n)
 {
     struct candor_rules *rules = get_rules(o);
     struct audit *audit = NULL;
     struct report report;
+    FILE *sarif_file = NULL;
     enum candor_status rc;
     double start = now();
     int ret = 0;
@@ -255,6 +293,12 @@ static int run(struct audit_opts *o, char **products, int n)
     if (rules == NULL)
         return 2;
     report_init(&report, stdout, o->json);
+    if (o->sarif != NULL &&
+        !sarif_open(o->sarif, &sarif_file, &report.sarif)) {
+        report_fini(&report);
+        candor_rules_free(rules);
+        return 2;
+    }
     rc = audit_new(rules, &o->limits, &report, &audit);
     if (rc == CANDOR_OK)
         rc = audit_all(audit, products, n);
@@ -268,6 +312,9 @@ static int run(struct audit_opts *o, char **products, int n)
     } else if (o->fail_on_set && report_has_at_least(&report, o->fail_on)) {
         ret = 1;
     }
+    if (report.sarif != NULL &&
+        !sarif_close(o->sarif, sarif_file, report.sarif, ret != 2))
+        ret = 2;
     audit_free(audit);
     report_fini(&report);
     candor_rules_free(rules);

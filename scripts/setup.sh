@@ -13,6 +13,8 @@ PACKAGES=(
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time
     python3-pefile          # expected values of tests/modules/check_pe_import_rva.py
+    python3-jsonschema libicu72  # tests/audit/sarif.sh: the SARIF schema, and
+                            # the ICU the SARIF Multitool (.NET) runs on
     libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for clang
 )
 
@@ -23,15 +25,33 @@ for p in "${PACKAGES[@]}"; do
     fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
-fi
-
-echo "setup: installing ${missing[*]}"
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Node.js and npm only when there is no npm at all: a Node.js from
+# elsewhere (with its own npm) must not be replaced by Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The SARIF Multitool validates `candor audit --sarif` in tests/audit/sarif.sh:
+# an exact version from the npm registry (its Linux package holds a
+# self-contained .NET build and the SARIF 2.1.0 JSON schema), installed in
+# tests/work/tools, which git ignores.
+SARIF_MULTITOOL_VERSION=5.7.0
+tools="$(cd "$(dirname "$0")/.." && pwd)/tests/work/tools/sarif-multitool-$SARIF_MULTITOOL_VERSION"
+if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]; then
+    echo "setup: installing @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION in $tools"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --save-exact --silent \
+        "@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" \
+        "@microsoft/sarif-multitool-linux@$SARIF_MULTITOOL_VERSION"
+    chmod u+x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+fi

@@ -248,6 +248,7 @@ static enum candor_status audit_data(struct audit *a, const char *vpath,
 struct level {
     struct unpack u;
     const char *vpath; /* the container's: "...!gzip+tar" */
+    size_t parent_len; /* strlen of the vpath of the file holding it */
     size_t len;        /* its compressed size */
     uint32_t depth;    /* of its entries */
     uint64_t n_entries;
@@ -322,6 +323,7 @@ static enum candor_status regular(struct audit *a, struct level *lv,
     digest_sha256(data, len, sha);
     report_file(a->report, &(struct report_file){
                                .vpath = vpath,
+                               .parent_len = lv->parent_len,
                                .kind = kind_name(e->kind),
                                .size = len,
                                .mode = e->mode,
@@ -372,6 +374,7 @@ static enum candor_status entry(struct audit *a, struct level *lv,
     else
         report_file(a->report, &(struct report_file){
                                    .vpath = vpath,
+                                   .parent_len = lv->parent_len,
                                    .kind = kind_name(e.kind),
                                    .size = e.size > 0 ? (uint64_t)e.size : 0,
                                    .mode = e.mode,
@@ -394,7 +397,7 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
                                          uint32_t depth,
                                          const struct unpack_reader *reader)
 {
-    struct level lv = {.len = len};
+    struct level lv = {.len = len, .parent_len = strlen(vpath)};
     enum candor_status rc = CANDOR_OK;
     const struct unpack_reader *again = NULL;
     char msg[256];

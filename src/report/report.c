@@ -4,6 +4,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "report/sarif.h"
+
 #define LINE_MAX_BYTES (1u << 20) /* a record never grows past this */
 
 void report_init(struct report *r, FILE *out, bool json)
@@ -55,6 +57,8 @@ void report_finding(struct report *r, const struct finding *f)
     struct buf *b = &r->line;
 
     r->totals.findings[f->severity]++;
+    if (r->sarif != NULL)
+        sarif_finding(r->sarif, f);
     if (!r->json) {
         buf_printf(b, "%-8s %-15s ", finding_severity_name(f->severity),
                    f->category);
@@ -88,6 +92,8 @@ void report_file(struct report *r, const struct report_file *f)
     struct buf *b = &r->line;
 
     r->totals.files++;
+    if (r->sarif != NULL)
+        sarif_file(r->sarif, f);
     if (!r->json)
         return;
     buf_puts(b, "{\"type\":\"file\"");

@@ -15,6 +15,7 @@
 #define CANDOR_REPORT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,6 +25,9 @@
 /* One entry of a product or of a container in it. */
 struct report_file {
     const char *vpath;
+    size_t parent_len; /* the bytes of vpath that name the file holding this
+                          one's container ("...!FORMAT!/path"); 0 for a
+                          product */
     const char *kind; /* "file", "dir", "symlink", "hardlink", "chardev",
                          "blockdev", "fifo", "socket", "other" */
     uint64_t size;    /* bytes read (regular files), else the declared size */
@@ -41,9 +45,12 @@ struct report_totals {
     uint64_t findings[FINDING_N_SEVERITIES];
 };
 
+struct sarif;
+
 struct report {
     FILE *out;
     bool json;
+    struct sarif *sarif; /* also told every finding and file, or NULL */
     struct buf line; /* the record being written */
     struct report_totals totals;
     bool write_failed;

@@ -187,4 +187,5 @@ got=$(json_query "$WORK/zeros.jsonl" '[(r["vpath"],r["size"],r["sha256"]) for r 
 [ "$got" = "[('zeros.gz!gzip', 20000, '$want')]" ] && ok || bad "gzip of zeros: $got"
 
 . "$HERE/hostile.sh"
+. "$HERE/sarif.sh"
 finish
