@@ -15,7 +15,7 @@ else
 BUILD    ?= build-san
 endif
 
-PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive
+PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive liblzma libzstd liblz4
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -29,7 +29,7 @@ endif
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) \
               -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
-LDLIBS  := $(PKG_LIBS) -lstdc++ -lm -pthread
+LDLIBS  := $(PKG_LIBS) -lbz2 -lstdc++ -lm -pthread
 
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \

@@ -14,14 +14,17 @@
 #include "base/buf.h"
 #include "base/digest.h"
 #include "base/mem.h"
+#include "unpack/carve.h"
 #include "unpack/unpack.h"
 
 #define TEXT_MAX (1u << 20) /* evidence, rule names, limit messages */
 #define MAX_FAILED_ENTRIES 100 /* unreadable headers before giving up */
+#define MAX_CANDIDATES 10000   /* carving candidates tried per file */
 
 struct audit {
     struct audit_limits lim;
     struct candor_scanner *scanner;
+    struct carver *carver;
     struct report *report;
     struct buf text; /* the evidence or message of the finding being made */
     struct buf name; /* "namespace:rule" */
@@ -167,6 +170,11 @@ enum candor_status audit_new(const struct candor_rules *rules,
         return rc;
     }
     candor_scanner_set_callback(a->scanner, on_event, a);
+    rc = carver_new(&a->carver);
+    if (rc != CANDOR_OK) {
+        audit_free(a);
+        return rc;
+    }
     *out = a;
     return CANDOR_OK;
 }
@@ -176,6 +184,7 @@ void audit_free(struct audit *a)
     if (a == NULL)
         return;
     candor_scanner_free(a->scanner);
+    carver_free(a->carver);
     buf_fini(&a->text);
     buf_fini(&a->name);
     mem_free(a);
@@ -253,7 +262,20 @@ struct level {
     uint32_t depth;    /* of its entries */
     uint64_t n_entries;
     bool stop;         /* a limit ends this container */
+    /* A carved candidate is on trial until its first entry was read
+       whole: if that fails, it was no container (a magic number by
+       chance) and nothing of it is reported. */
+    bool trial;
+    bool rejected;
 };
+
+/* Counts an entry that is reported. */
+static void count_entry(struct audit *a, struct level *lv)
+{
+    a->files++;
+    if (lv->n_entries++ == 0) /* a container with entries: counted */
+        a->report->totals.containers++;
+}
 
 /* Reports why an entry's data stopped early. */
 static void read_stopped(struct audit *a, struct level *lv, const char *vpath,
@@ -318,6 +340,13 @@ static enum candor_status regular(struct audit *a, struct level *lv,
         mem_free(data);
         return CANDOR_ERROR_NOMEM;
     }
+    if (lv->trial && lv->n_entries == 0 &&
+        (sink.stop == UNPACK_STOP_ERROR || len == 0)) {
+        mem_free(data);
+        lv->rejected = lv->stop = true;
+        return CANDOR_OK;
+    }
+    count_entry(a, lv);
     a->bytes += len;
     a->report->totals.bytes += len;
     digest_sha256(data, len, sha);
@@ -348,6 +377,10 @@ static enum candor_status entry(struct audit *a, struct level *lv,
     char *vpath;
 
     if (r == UNPACK_END || r == UNPACK_FATAL || r == UNPACK_FAILED) {
+        if (lv->trial && lv->n_entries == 0) {
+            lv->rejected = lv->stop = true;
+            return CANDOR_OK;
+        }
         if (r != UNPACK_END)
             problem(a, FINDING_UNPACK_ERROR, "unpack.error", lv->vpath, "%s",
                     unpack_error(&lv->u));
@@ -362,16 +395,14 @@ static enum candor_status entry(struct audit *a, struct level *lv,
         a->stopped = true;
         return CANDOR_OK;
     }
-    a->files++;
-    if (lv->n_entries++ == 0) /* a container with entries: counted */
-        a->report->totals.containers++;
     vpath = e.unnamed ? join(lv->vpath, "", "")
                       : join(lv->vpath, "!/", e.path);
     if (vpath == NULL)
         return CANDOR_ERROR_NOMEM;
     if (e.kind == UNPACK_REGULAR || (e.kind == UNPACK_HARDLINK && e.size > 0))
         rc = regular(a, lv, &e, vpath);
-    else
+    else {
+        count_entry(a, lv);
         report_file(a->report, &(struct report_file){
                                    .vpath = vpath,
                                    .parent_len = lv->parent_len,
@@ -382,43 +413,67 @@ static enum candor_status entry(struct audit *a, struct level *lv,
                                    .gid = e.gid,
                                    .link = e.link,
                                });
+    }
     mem_free(vpath);
     return rc;
 }
 
+/* What open_container found. */
+struct opened {
+    bool ok;         /* a container, with entries or not */
+    uint64_t extent; /* the bytes it took (the rest of the data if unknown) */
+    char format[64];
+};
+
 /*
- * Opens data as a container if it is one (with reader, or with the first
- * that takes it when reader is NULL), and audits its entries. A reader
- * that gave no entry may name a second reading of the same data (see
- * unpack.h), which is tried in turn.
+ * Opens data (found at offset of its file) as a container if it is one,
+ * with reader, or with the first that takes it when reader is NULL, and
+ * audits its entries. A reader that gave no entry may name a second
+ * reading of the same data (see unpack.h), which is tried in turn. A
+ * carved candidate (trial) that fails before its first entry was read is
+ * no container, and nothing of it is reported.
  */
 static enum candor_status open_container(struct audit *a, const char *vpath,
                                          const uint8_t *data, size_t len,
-                                         uint32_t depth,
-                                         const struct unpack_reader *reader)
+                                         uint64_t offset, uint32_t depth,
+                                         const struct unpack_reader *reader,
+                                         bool trial, struct opened *out)
 {
-    struct level lv = {.len = len, .parent_len = strlen(vpath)};
+    struct level lv = {
+        .len = len, .parent_len = strlen(vpath), .trial = trial};
     enum candor_status rc = CANDOR_OK;
     const struct unpack_reader *again = NULL;
-    char msg[256];
+    char msg[256], at[32] = "";
     int n_failed = 0;
     char *cvpath;
 
+    out->ok = false;
     switch (reader ? unpack_open_with(reader, data, len, &lv.u, msg,
                                       sizeof(msg))
                    : unpack_open(data, len, &lv.u, msg, sizeof(msg))) {
     case UNPACK_OK: break;
     case UNPACK_NOMEM: return CANDOR_ERROR_NOMEM;
-    case UNPACK_TOO_DEEP:
-        problem(a, FINDING_LIMIT, "limit.depth", vpath,
-                "more compression layers than can be read (%s)", msg);
-        return CANDOR_OK;
     case UNPACK_NOT_CONTAINER: return CANDOR_OK;
+    case UNPACK_TOO_DEEP:
+        if (!trial)
+            problem(a, FINDING_LIMIT, "limit.depth", vpath,
+                    "more compression layers than can be read (%s)", msg);
+        return CANDOR_OK;
     default:
-        problem(a, FINDING_UNPACK_ERROR, "unpack.error", vpath, "%s", msg);
+        if (!trial)
+            problem(a, FINDING_UNPACK_ERROR, "unpack.error", vpath, "%s",
+                    msg);
         return CANDOR_OK;
     }
+    if (offset > 0)
+        snprintf(at, sizeof(at), "@0x%" PRIx64, offset);
+    snprintf(out->format, sizeof(out->format), "%s", unpack_format(&lv.u));
     cvpath = join(vpath, "!", unpack_format(&lv.u));
+    if (cvpath != NULL && at[0] != '\0') {
+        char *p = join(cvpath, at, "");
+        mem_free(cvpath);
+        cvpath = p;
+    }
     if (cvpath == NULL) {
         unpack_close(&lv.u);
         return CANDOR_ERROR_NOMEM;
@@ -426,10 +481,12 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
     lv.vpath = cvpath;
     lv.depth = depth + unpack_levels(&lv.u);
     if (lv.depth > a->lim.max_depth) {
-        problem(a, FINDING_LIMIT, "limit.depth", cvpath,
-                "nested %" PRIu32 " containers deep, more than --max-depth "
-                "%" PRIu32 ": not opened",
-                lv.depth, a->lim.max_depth);
+        if (!trial)
+            problem(a, FINDING_LIMIT, "limit.depth", cvpath,
+                    "nested %" PRIu32 " containers deep, more than "
+                    "--max-depth %" PRIu32 ": not opened",
+                    lv.depth, a->lim.max_depth);
+        lv.rejected = trial;
     } else {
         while (rc == CANDOR_OK && !lv.stop && !out_of_time(a, cvpath))
             rc = entry(a, &lv, &n_failed);
@@ -437,10 +494,148 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
             lv.u.reader->fallback != NULL)
             again = lv.u.reader->fallback(lv.u.state);
     }
+    if (!lv.rejected && again == NULL) {
+        uint64_t n = unpack_extent(&lv.u);
+        out->ok = true;
+        out->extent = n > 0 && n <= len ? n : len;
+    }
     unpack_close(&lv.u);
     mem_free(cvpath);
     if (again != NULL)
-        return open_container(a, vpath, data, len, depth, again);
+        return open_container(a, vpath, data, len, offset, depth, again,
+                              trial, out);
+    return rc;
+}
+
+/* The containers found in a file, at most MAX_CANDIDATES + 1. */
+struct layout {
+    struct report_range *r;
+    size_t n, cap;
+};
+
+static bool layout_add(struct layout *l, uint64_t offset,
+                       const struct opened *o)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        struct report_range *r = mem_realloc_array(l->r, cap, sizeof(*r));
+        if (r == NULL)
+            return false;
+        l->r = r;
+        l->cap = cap;
+    }
+    l->r[l->n].offset = offset;
+    l->r[l->n].length = o->extent;
+    snprintf(l->r[l->n].format, sizeof(l->r[l->n].format), "%s", o->format);
+    l->n++;
+    return true;
+}
+
+/* Padding: the bytes of the n at p in runs of 16 or more 00 or FF bytes
+   (erased flash, alignment, a tar's zero records). */
+#define PADDING_RUN 16
+static uint64_t padding_in(const uint8_t *p, uint64_t n)
+{
+    uint64_t total = 0, run = 0;
+
+    for (uint64_t i = 0; i <= n; i++) {
+        if (i < n && (p[i] == 0x00 || p[i] == 0xff) && run > 0 &&
+            p[i] == p[i - 1]) {
+            run++;
+            continue;
+        }
+        if (run >= PADDING_RUN)
+            total += run;
+        run = i < n && (p[i] == 0x00 || p[i] == 0xff);
+    }
+    return total;
+}
+
+/* Reports the layout, with the bytes between the ranges. */
+static void layout_report(struct audit *a, const char *vpath,
+                          const uint8_t *data, size_t len,
+                          const struct layout *l)
+{
+    struct report_layout rl = {
+        .vpath = vpath,
+        .size = len,
+        .ranges = l->r,
+        .n_ranges = l->n,
+    };
+    uint64_t pos = 0;
+    bool carved = false;
+
+    for (size_t i = 0; i <= l->n; i++) {
+        uint64_t end = i < l->n ? l->r[i].offset : len;
+        if (end > pos) {
+            rl.unknown_bytes += end - pos;
+            rl.padding_bytes += padding_in(data + pos, end - pos);
+        }
+        if (i < l->n) {
+            pos = l->r[i].offset + l->r[i].length;
+            carved |= l->r[i].offset > 0;
+        }
+    }
+    /* One container filling the file but for padding is no news. */
+    if (carved || rl.unknown_bytes > rl.padding_bytes)
+        report_layout(a->report, &rl);
+}
+
+/*
+ * Opens data as a container at offset 0, then carves the rest: every
+ * candidate after what was opened is tried in turn, and what opens takes
+ * its extent. A file where something other than one container filling it
+ * was found gets a layout record.
+ */
+static enum candor_status unpack_all(struct audit *a, const char *vpath,
+                                     const uint8_t *data, size_t len,
+                                     uint32_t depth)
+{
+    const struct carve_candidate *c;
+    struct layout l = {.r = NULL};
+    struct opened o;
+    uint64_t pos = 0;
+    size_t n_cands;
+    bool more;
+    enum candor_status rc =
+        open_container(a, vpath, data, len, 0, depth, NULL, false, &o);
+
+    if (rc != CANDOR_OK || a->stopped)
+        return rc;
+    if (o.ok) {
+        if (!layout_add(&l, 0, &o))
+            return CANDOR_ERROR_NOMEM;
+        pos = o.extent;
+    }
+    if (pos >= len || depth >= a->lim.max_depth) {
+        mem_free(l.r);
+        return CANDOR_OK;
+    }
+    rc = carver_find(a->carver, data, len, pos > 0 ? pos : 1, MAX_CANDIDATES,
+                     &c, &n_cands, &more);
+    if (rc != CANDOR_OK) {
+        mem_free(l.r);
+        return rc;
+    }
+    if (more)
+        problem(a, FINDING_LIMIT, "limit.carve", vpath,
+                "more than %d candidate containers: those after offset "
+                "0x%" PRIx64 " are not tried",
+                MAX_CANDIDATES, c[n_cands - 1].offset);
+    for (size_t i = 0; i < n_cands && rc == CANDOR_OK && !a->stopped; i++) {
+        if (c[i].offset < pos || out_of_time(a, vpath))
+            continue;
+        rc = open_container(a, vpath, data + c[i].offset, len - c[i].offset,
+                            c[i].offset, depth, c[i].reader, true, &o);
+        if (rc == CANDOR_OK && o.ok) {
+            if (!layout_add(&l, c[i].offset, &o))
+                rc = CANDOR_ERROR_NOMEM;
+            pos = c[i].offset + o.extent;
+        }
+    }
+    if (rc == CANDOR_OK && l.n > 0)
+        layout_report(a, vpath, data, len, &l);
+    mem_free(l.r);
     return rc;
 }
 
@@ -452,7 +647,7 @@ static enum candor_status audit_data(struct audit *a, const char *vpath,
 
     if (rc != CANDOR_OK || a->stopped)
         return rc;
-    return open_container(a, vpath, data, len, depth, NULL);
+    return unpack_all(a, vpath, data, len, depth);
 }
 
 static enum candor_status product(struct audit *a, const char *name,

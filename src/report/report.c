@@ -119,6 +119,46 @@ void report_file(struct report *r, const struct report_file *f)
     flush_line(r);
 }
 
+void report_layout(struct report *r, const struct report_layout *l)
+{
+    struct buf *b = &r->line;
+    double share = l->size ? 100.0 * (double)l->unknown_bytes /
+                                 (double)l->size
+                           : 0;
+
+    if (!r->json) {
+        buf_puts(b, "layout ");
+        text_string(b, l->vpath);
+        buf_putc(b, ':');
+        for (size_t i = 0; i < l->n_ranges; i++) {
+            buf_putc(b, ' ');
+            text_string(b, l->ranges[i].format);
+            buf_printf(b, "@0x%" PRIx64 "+%" PRIu64, l->ranges[i].offset,
+                       l->ranges[i].length);
+        }
+        buf_printf(b,
+                   "; %" PRIu64 " bytes (%.1f%%) unknown, %" PRIu64
+                   " of them padding",
+                   l->unknown_bytes, share, l->padding_bytes);
+        flush_line(r);
+        return;
+    }
+    buf_puts(b, "{\"type\":\"layout\"");
+    json_field(b, "vpath", l->vpath);
+    buf_printf(b, ",\"size\":%" PRIu64 ",\"ranges\":[", l->size);
+    for (size_t i = 0; i < l->n_ranges; i++) {
+        buf_printf(b, "%s{\"offset\":%" PRIu64 ",\"length\":%" PRIu64,
+                   i ? "," : "", l->ranges[i].offset, l->ranges[i].length);
+        json_field(b, "format", l->ranges[i].format);
+        buf_putc(b, '}');
+    }
+    buf_printf(b,
+               "],\"unknown_bytes\":%" PRIu64
+               ",\"unknown_share\":%.4f,\"padding_bytes\":%" PRIu64 "}",
+               l->unknown_bytes, share / 100, l->padding_bytes);
+    flush_line(r);
+}
+
 void report_summary(struct report *r, double seconds)
 {
     const struct report_totals *t = &r->totals;

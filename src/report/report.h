@@ -37,6 +37,22 @@ struct report_file {
     const uint8_t *sha256; /* 32 bytes for regular files, else NULL */
 };
 
+/* A byte range of a file identified as a container. */
+struct report_range {
+    uint64_t offset, length;
+    char format[64];
+};
+
+/* Where containers were found in a file (carving). */
+struct report_layout {
+    const char *vpath;
+    uint64_t size;
+    const struct report_range *ranges; /* in increasing offset */
+    size_t n_ranges;
+    uint64_t unknown_bytes; /* in no range */
+    uint64_t padding_bytes; /* of those, in runs of 16 or more 00 or FF */
+};
+
 struct report_totals {
     uint64_t products;   /* products given (files, or files of directories) */
     uint64_t files;      /* entries found inside containers, and products */
@@ -61,6 +77,9 @@ void report_fini(struct report *r);
 
 void report_finding(struct report *r, const struct finding *f);
 void report_file(struct report *r, const struct report_file *f);
+/* Text: "layout VPATH: FORMAT@0xOFFSET+LENGTH ...; N bytes (P%) unknown,
+   M of them padding"; JSON: a "type":"layout" record. */
+void report_layout(struct report *r, const struct report_layout *l);
 /* The last line or record; seconds is the wall time of the whole audit. */
 void report_summary(struct report *r, double seconds);
 

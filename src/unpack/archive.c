@@ -7,12 +7,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/bytes.h"
 #include "base/mem.h"
 
 #define CHUNK (64u * 1024)
 #define FORMAT_MAX 256 /* "gzip+...+tar": libarchive stacks at most 25 */
 
 struct reader {
+    const uint8_t *data; /* what was opened */
+    size_t len;
     struct archive *ar;
     struct archive_entry *first; /* the header read by open, not yet given */
     int first_rc;
@@ -148,6 +151,39 @@ static bool is_raw(const struct reader *a)
            ARCHIVE_FORMAT_RAW;
 }
 
+/*
+ * libarchive reads self-extracting archives: a zip, 7-Zip, RAR, CAB or LHA
+ * archive after an executable stub or other data, which it skips. Here a
+ * container starts where its data starts, and one found later in a file
+ * is carving's (carve.h), with its offset: these formats are taken only
+ * when their own signature is at the start.
+ */
+static bool starts_with_magic(const struct reader *a, const uint8_t *data,
+                              size_t len)
+{
+    static const struct {
+        int format;
+        const char *magic;
+        size_t at, len;
+    } sfx[] = {
+        {ARCHIVE_FORMAT_ZIP, "PK", 0, 2},
+        {ARCHIVE_FORMAT_7ZIP, "7z\xbc\xaf\x27\x1c", 0, 6},
+        {ARCHIVE_FORMAT_RAR, "Rar!\x1a\x07", 0, 6},
+        {ARCHIVE_FORMAT_RAR_V5, "Rar!\x1a\x07", 0, 6},
+        {ARCHIVE_FORMAT_CAB, "MSCF", 0, 4},
+        {ARCHIVE_FORMAT_LHA, "-l", 2, 2},
+    };
+    int format = archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK;
+
+    for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        if (sfx[i].format != format)
+            continue;
+        return len >= sfx[i].at + sfx[i].len &&
+               memcmp(data + sfx[i].at, sfx[i].magic, sfx[i].len) == 0;
+    }
+    return true;
+}
+
 static enum unpack_result open_as(const uint8_t *data, size_t len,
                                   bool raw_only, void **out, char *msg,
                                   size_t msg_len)
@@ -162,6 +198,8 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
         mem_free(a);
         return UNPACK_NOMEM;
     }
+    a->data = data;
+    a->len = len;
     support(a->ar, raw_only);
     rc = archive_read_open_memory(a->ar, data, len);
     if (rc != ARCHIVE_OK) {
@@ -182,6 +220,10 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
          (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
              ARCHIVE_FORMAT_EMPTY ||
          archive_format(a->ar) == 0)) {
+        close_reader(a);
+        return UNPACK_NOT_CONTAINER;
+    }
+    if (n_filters(a) == 0 && !starts_with_magic(a, data, len)) {
         close_reader(a);
         return UNPACK_NOT_CONTAINER;
     }
@@ -305,6 +347,69 @@ static const struct unpack_reader *fallback(const void *state)
     return n_filters(a) > 0 && !is_raw(a) ? &unpack_libarchive_raw : NULL;
 }
 
+/*
+ * The bytes the container took: what libarchive consumed of the data,
+ * but for the two formats whose index comes after the entries, which
+ * libarchive reads with a seek or not at all. A zip ends with its end of
+ * central directory record (APPNOTE 4.3.16: "PK\5\6", 22 bytes and a
+ * comment), the first after the entries; a 7-Zip archive with the next
+ * header that its 32-byte signature header points at (7zFormat.txt).
+ */
+static uint64_t extent(const void *state)
+{
+    const struct reader *a = state;
+    struct bytes b = bytes_make(a->data, a->len);
+    la_int64_t n = archive_filter_bytes(a->ar, -1);
+    uint64_t used = n > 0 ? (uint64_t)n : 0, off, size, end;
+    int format = archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK;
+    uint16_t comment;
+
+    if (n_filters(a) > 0 || used > a->len)
+        return used;
+    if (format == ARCHIVE_FORMAT_ZIP) {
+        const uint8_t *p = memmem(a->data + used, a->len - used, "PK\5\6", 4);
+        if (p != NULL && bytes_u16le(b, (uint64_t)(p - a->data) + 20,
+                                     &comment)) {
+            end = (uint64_t)(p - a->data) + 22 + comment;
+            return end <= a->len ? end : a->len;
+        }
+    } else if (format == ARCHIVE_FORMAT_7ZIP && bytes_u64le(b, 12, &off) &&
+               bytes_u64le(b, 20, &size) &&
+               !__builtin_add_overflow(off, size, &end) &&
+               !__builtin_add_overflow(end, 32, &end) && end <= a->len) {
+        return end;
+    }
+    return used;
+}
+
+/*
+ * Where carving looks for the formats libarchive reads: the magic numbers
+ * of their specifications (lzip; compress; POSIX ustar at 257; cpio odc and newc;
+ * ISO 9660's "CD001" in the first volume descriptor at 32769; ZIP
+ * APPNOTE's local header; 7-Zip's signature header; RAR 4 and 5; CAB's
+ * "MSCF"; XAR; LHA's method id at 2; RPM's lead; WARC; ar). Streams of
+ * gzip, xz, lzma, bzip2, zstd and LZ4 inside other data are stream.c's,
+ * which knows where they end.
+ */
+#define M(s, at) {s, sizeof(s) - 1, at}
+static const struct unpack_magic magics[] = {
+    M("LZIP", 0),
+    M("\x1f\x9d", 0),
+    M("ustar", 257),
+    M("070701", 0), M("070702", 0), M("070707", 0),
+    M("CD001", 32769),
+    M("PK\x03\x04", 0),
+    M("7z\xbc\xaf\x27\x1c", 0),
+    M("Rar!\x1a\x07", 0),
+    M("MSCF\x00\x00\x00\x00", 0),
+    M("xar!", 0),
+    M("-lh", 2),
+    M("\xed\xab\xee\xdb", 0),
+    M("WARC/", 0),
+    M("!<arch>\n", 0),
+};
+#undef M
+
 const struct unpack_reader unpack_libarchive_raw = {
     .name = "libarchive-raw",
     .open = open_raw,
@@ -314,6 +419,7 @@ const struct unpack_reader unpack_libarchive_raw = {
     .error = error,
     .format = format,
     .levels = levels,
+    .extent = extent,
 };
 
 const struct unpack_reader unpack_libarchive = {
@@ -326,4 +432,7 @@ const struct unpack_reader unpack_libarchive = {
     .format = format,
     .levels = levels,
     .fallback = fallback,
+    .extent = extent,
+    .magics = magics,
+    .n_magics = sizeof(magics) / sizeof(magics[0]),
 };

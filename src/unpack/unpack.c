@@ -7,17 +7,26 @@
 
 #include "base/mem.h"
 #include "unpack/archive.h"
+#include "unpack/stream.h"
 
 #define CHUNK (64u * 1024)
 
 /*
  * The readers, tried in this order: formats recognised by a magic number
- * at offset 0 first, libarchive last (its raw format takes any compressed
- * stream, and its tar reader is lenient).
+ * at offset 0 first, then libarchive (its raw format takes any compressed
+ * stream, and its tar reader is lenient), then single compressed streams
+ * that libarchive refused (a stream followed by other data).
  */
 static const struct unpack_reader *const readers[] = {
     &unpack_libarchive,
+    &unpack_stream,
 };
+
+const struct unpack_reader *const *unpack_readers(size_t *n)
+{
+    *n = sizeof(readers) / sizeof(readers[0]);
+    return readers;
+}
 
 double unpack_now(void)
 {
@@ -131,13 +140,23 @@ enum unpack_result unpack_open_with(const struct unpack_reader *r,
 enum unpack_result unpack_open(const uint8_t *data, size_t len,
                                struct unpack *u, char *msg, size_t msg_len)
 {
+    enum unpack_result first = UNPACK_NOT_CONTAINER;
+    char other[256];
+
+    /* A reader that recognised the data but failed leaves the others to
+       try (libarchive fails on an xz stream followed by other data, which
+       stream.c reads); its message is kept if none succeeds. */
     for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
-        enum unpack_result rc =
-            unpack_open_with(readers[i], data, len, u, msg, msg_len);
-        if (rc != UNPACK_NOT_CONTAINER)
+        bool keep = first == UNPACK_NOT_CONTAINER;
+        enum unpack_result rc = unpack_open_with(
+            readers[i], data, len, u, keep ? msg : other,
+            keep ? msg_len : sizeof(other));
+        if (rc == UNPACK_OK || rc == UNPACK_NOMEM)
             return rc;
+        if (rc != UNPACK_NOT_CONTAINER && keep)
+            first = rc;
     }
-    return UNPACK_NOT_CONTAINER;
+    return first;
 }
 
 void unpack_close(struct unpack *u)

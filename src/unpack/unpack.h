@@ -100,8 +100,19 @@ void unpack_sink_fail(struct unpack_sink *s);
 /* Whether the sink has stopped (a limit, an error, the deadline). */
 bool unpack_sink_stopped(struct unpack_sink *s);
 
+/* A signature for carving: len bytes found at offset at of a container. */
+struct unpack_magic {
+    const char *bytes;
+    uint8_t len;
+    uint32_t at;
+};
+
 struct unpack_reader {
     const char *name; /* lower case, for virtual paths: "squashfs" */
+    /* Optional. Where carving (carve.h) looks for the format inside other
+       data; a reader without magics is tried at offset 0 only. */
+    const struct unpack_magic *magics;
+    unsigned n_magics;
     /* Opens data as this format; UNPACK_NOT_CONTAINER when it is not.
        UNPACK_FATAL and _TOO_DEEP leave a message in msg. */
     enum unpack_result (*open)(const uint8_t *data, size_t len, void **state,
@@ -123,6 +134,10 @@ struct unpack_reader {
        zeros reads as an empty tar; it is then read again as a plain
        compressed stream, so that its bytes are scanned). */
     const struct unpack_reader *(*fallback)(const void *state);
+    /* Optional. The bytes of the data the container takes from its start,
+       asked once its entries were read; 0 when not known. Carving goes on
+       after them. */
+    uint64_t (*extent)(const void *state);
 };
 
 /* An opened container. */
@@ -139,6 +154,8 @@ struct unpack {
  */
 enum unpack_result unpack_open(const uint8_t *data, size_t len,
                                struct unpack *u, char *msg, size_t msg_len);
+/* The table of readers, in the order unpack_open tries them. */
+const struct unpack_reader *const *unpack_readers(size_t *n);
 /* Opens data with reader r only. */
 enum unpack_result unpack_open_with(const struct unpack_reader *r,
                                     const uint8_t *data, size_t len,
@@ -165,6 +182,11 @@ static inline const char *unpack_error(const struct unpack *u)
 static inline const char *unpack_format(const struct unpack *u)
 {
     return u->reader->format ? u->reader->format(u->state) : u->reader->name;
+}
+
+static inline uint64_t unpack_extent(const struct unpack *u)
+{
+    return u->reader->extent ? u->reader->extent(u->state) : 0;
 }
 
 static inline unsigned unpack_levels(const struct unpack *u)

@@ -186,6 +186,14 @@ want=$(head -c 20000 /dev/zero | sha256sum | cut -d' ' -f1)
 got=$(json_query "$WORK/zeros.jsonl" '[(r["vpath"],r["size"],r["sha256"]) for r in recs if r["type"]=="file" and r["vpath"]!="zeros.gz"]')
 [ "$got" = "[('zeros.gz!gzip', 20000, '$want')]" ] && ok || bad "gzip of zeros: $got"
 
+# Carving: containers glued into one blob (tests/audit/carve.py).
+python3 "$HERE/carve.py" "$CANDOR" "$WORK" >"$WORK/carve.out"
+grep '^FAIL' "$WORK/carve.out"
+line=$(tail -n 1 "$WORK/carve.out")
+pass=$((pass + ${line%% passed*}))
+f=${line#*passed, }
+fail=$((fail + ${f%% failed*}))
+
 . "$HERE/hostile.sh"
 . "$HERE/sarif.sh"
 finish

@@ -1,10 +1,11 @@
-/* Unit tests of src/unpack: the sink that holds every reader to the
- * caller's limits. */
+/* Unit tests of src/unpack and of the literal finder it carves with: the
+ * sink that holds every reader to the caller's limits. */
 #include <stdint.h>
 #include <string.h>
 
 #include "../harness.h"
 #include "base/mem.h"
+#include "match/literals.h"
 #include "unpack/unpack.h"
 
 TEST(unpack_sink_keeps_everything_under_the_limits)
@@ -103,4 +104,62 @@ TEST(unpack_sink_reports_running_out_of_memory)
     mem_fail_after(0);
     CHECK_INT(s.stop, UNPACK_STOP_NOMEM);
     mem_free(s.data);
+}
+
+/* Occurrences collected by the literal finder. */
+struct hits {
+    uint32_t id[16];
+    uint64_t start[16];
+    int n;
+    int stop_after; /* 0: never */
+};
+
+static int hit(uint32_t id, uint64_t start, void *ctx)
+{
+    struct hits *h = ctx;
+
+    if (h->n < 16) {
+        h->id[h->n] = id;
+        h->start[h->n] = start;
+    }
+    h->n++;
+    return h->stop_after > 0 && h->n >= h->stop_after;
+}
+
+TEST(literal_finder_reports_every_occurrence_by_its_start)
+{
+    static const struct literal lits[] = {
+        {(const uint8_t *)"aa", 2},
+        {(const uint8_t *)"\x00\x01", 2},
+        {(const uint8_t *)"baa", 3},
+    };
+    /* "aa" at 1, 2, 5; "baa" at 4; "\0\1" at 8 */
+    static const uint8_t data[] = "xaaabaa\x01\x00\x01";
+    struct literal_set *set = NULL;
+    struct literal_finder *f = NULL;
+    struct hits h = {.n = 0};
+    int seen[3] = {0};
+
+    CHECK_INT(literal_set_new(lits, 3, &set), CANDOR_OK);
+    CHECK_INT(literal_finder_new(set, &f), CANDOR_OK);
+    CHECK_INT(literal_find(f, data, sizeof(data) - 1, hit, &h), CANDOR_OK);
+    CHECK_INT(h.n, 5);
+    for (int i = 0; i < h.n && i < 16; i++) {
+        seen[h.id[i]]++;
+        if (h.id[i] == 0)
+            CHECK(h.start[i] == 1 || h.start[i] == 2 || h.start[i] == 5);
+        else if (h.id[i] == 1)
+            CHECK_INT(h.start[i], 8);
+        else
+            CHECK_INT(h.start[i], 4);
+    }
+    CHECK_INT(seen[0], 3);
+    CHECK_INT(seen[1], 1);
+    CHECK_INT(seen[2], 1);
+
+    h = (struct hits){.stop_after = 2};
+    CHECK_INT(literal_find(f, data, sizeof(data) - 1, hit, &h), CANDOR_OK);
+    CHECK_INT(h.n, 2); /* stopped when asked */
+    literal_finder_free(f);
+    literal_set_free(set);
 }
