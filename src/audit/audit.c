@@ -341,7 +341,7 @@ static enum candor_status regular(struct audit *a, struct level *lv,
         return CANDOR_ERROR_NOMEM;
     }
     if (lv->trial && lv->n_entries == 0 &&
-        (sink.stop == UNPACK_STOP_ERROR || len == 0)) {
+        (sink.stop == UNPACK_STOP_ERROR || (len == 0 && e->unnamed))) {
         mem_free(data);
         lv->rejected = lv->stop = true;
         return CANDOR_OK;

@@ -50,7 +50,8 @@ static inline bool bytes_copy(struct bytes b, uint64_t off, void *dst,
 {
     if (!bytes_has(b, off, n))
         return false;
-    memcpy(dst, b.p + off, n);
+    if (n > 0) /* an empty view may have no pointer */
+        memcpy(dst, b.p + off, n);
     return true;
 }
 

@@ -63,7 +63,7 @@ static bool kind_of(const uint8_t *data, size_t len, enum kind *k)
     uint64_t size = 0;
     uint32_t dict = 0;
 
-    if (!bytes_copy(b, 0, m, len < 6 ? len : 6))
+    if (len < 2 || !bytes_copy(b, 0, m, len < 6 ? len : 6))
         return false;
     if (len >= 3 && m[0] == 0x1f && m[1] == 0x8b && m[2] == 8)
         *k = GZIP;

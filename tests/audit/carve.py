@@ -55,6 +55,8 @@ def main():
     sha = {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}
     sh("tar --format=ustar -czf ../c.tgz d three.bin", src)
     sh("zip -qr ../c.zip d three.bin", src)
+    open(os.path.join(src, "empty"), "wb").close()
+    sh("zip -q ../e.zip empty d/two.txt", src)  # a first entry of 0 bytes
     sh("xz -c three.bin >../c.xz", src)
     sh("7z a -bd -bso0 ../c.7z d three.bin", src)
     sh("bzip2 -c d/one.bin >../c.bz2", src)
@@ -90,6 +92,8 @@ def main():
                           "!/d/two.txt": sha["d/two.txt"],
                           "!/three.bin": sha["three.bin"]}, None),
         ("c.xz", "xz", {"": sha["three.bin"]}, None),
+        ("e.zip", "zip", {"!/empty": hashlib.sha256(b"").hexdigest(),
+                          "!/d/two.txt": sha["d/two.txt"]}, None),
         ("c.7z", "7zip", {"!/d/one.bin": sha["d/one.bin"],
                           "!/three.bin": sha["three.bin"]}, None),
         ("c.bz2", "bzip2", {"": sha["d/one.bin"]}, None),

@@ -38,6 +38,16 @@ TEST(bytes_reads_in_range_and_refuses_outside)
     CHECK(!bytes_has(b, 6, 0));
 }
 
+TEST(bytes_copy_of_nothing_from_an_empty_view)
+{
+    struct bytes b = bytes_make(NULL, 0); /* an empty file has no mapping */
+    uint8_t out[1] = {7};
+
+    CHECK(bytes_copy(b, 0, out, 0)); /* no memcpy from NULL (UBSan) */
+    CHECK(!bytes_copy(b, 0, out, 1));
+    CHECK_INT(out[0], 7);
+}
+
 TEST(bytes_cstr_stops_at_nul_max_and_end)
 {
     const uint8_t data[] = {'a', 'b', 0, 'c', 'd'};
