@@ -49,7 +49,7 @@ LIB      := $(BUILD)/libcandor.a
 CANDOR   := $(BUILD)/candor
 UNIT     := $(BUILD)/unit-tests
 
-.PHONY: demo diff modules-diff all check test-unit fuzz fuzz-replay bench bench-quick conformance \
+.PHONY: demo diff modules-diff all check test-unit fuzz fuzz-replay bench bench-quick bench-audit conformance \
         format clean help setup
 
 all: $(CANDOR)
@@ -121,6 +121,9 @@ bench:
 bench-quick:
 	bash bench/run.sh --quick
 
+bench-audit: $(CANDOR)
+	bash bench/audit.sh
+
 conformance: $(CANDOR)
 	bash tests/conformance.sh
 
@@ -138,6 +141,7 @@ help:
 	@echo "make check      run every test (SANITIZE=address,undefined for ASan+UBSan)"
 	@echo "make fuzz       build the libFuzzer targets (clang)"
 	@echo "make bench      candor against yara on the bench corpus (bench-quick: <5 min)"
+	@echo "make bench-audit  candor audit against binwalk on the ground-truth blob"
 	@echo "make conformance  every rule file yara compiles, candor vs yara (SET=module-free: 593)"
 	@echo "make modules-diff  yara -D against candor on the bench corpus (BENCH_WORK=...)"
 

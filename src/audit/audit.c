@@ -591,7 +591,7 @@ static enum candor_status unpack_all(struct audit *a, const char *vpath,
                                      const uint8_t *data, size_t len,
                                      uint32_t depth)
 {
-    const struct carve_candidate *c;
+    struct carve_candidate *c = NULL;
     struct layout l = {.r = NULL};
     struct opened o;
     uint64_t pos = 0;
@@ -633,6 +633,7 @@ static enum candor_status unpack_all(struct audit *a, const char *vpath,
             pos = c[i].offset + o.extent;
         }
     }
+    mem_free(c);
     if (rc == CANDOR_OK && l.n > 0)
         layout_report(a, vpath, data, len, &l);
     mem_free(l.r);

@@ -14,8 +14,7 @@
 #define FORMAT_MAX 256 /* "gzip+...+tar": libarchive stacks at most 25 */
 
 struct reader {
-    const uint8_t *data; /* what was opened */
-    size_t len;
+    uint64_t end; /* where a zip or 7-Zip archive ends (known_end), or 0 */
     struct archive *ar;
     struct archive_entry *first; /* the header read by open, not yet given */
     int first_rc;
@@ -184,6 +183,61 @@ static bool starts_with_magic(const struct reader *a, const uint8_t *data,
     return true;
 }
 
+/*
+ * Where a zip or 7-Zip archive that starts data ends, or 0 when data is
+ * neither or its end cannot be found. Their index comes after the entries
+ * and libarchive finds it from the end of the data: opened on data with
+ * more after it (a carved archive), it reads a zip as a stream of local
+ * headers, which lack the modes and symbolic links of the central
+ * directory. A zip ends with its end of central directory record
+ * (APPNOTE.TXT 4.3.16: "PK\5\6", 22 bytes and a comment) whose central
+ * directory (offset and size) ends right before it and starts with
+ * "PK\1\2": the first such record (a stored zip inside has its own,
+ * whose offsets do not fit). Zip64 records give 0xFFFFFFFF there and are
+ * taken as they are found, with the zip64 end locator before them. A
+ * 7-Zip archive ends with the next header its 32-byte signature header
+ * points at (7zFormat.txt).
+ */
+static uint64_t known_end(const uint8_t *data, size_t len)
+{
+    struct bytes b = bytes_make(data, len);
+    uint64_t off, size, end;
+
+    if (len >= 32 && memcmp(data, "7z\xbc\xaf\x27\x1c", 6) == 0) {
+        if (bytes_u64le(b, 12, &off) && bytes_u64le(b, 20, &size) &&
+            !__builtin_add_overflow(off, size, &end) &&
+            !__builtin_add_overflow(end, 32, &end) && end <= len)
+            return end;
+        return 0;
+    }
+    if (len < 22 || memcmp(data, "PK\3\4", 4) != 0)
+        return 0;
+    for (const uint8_t *p = data;
+         (p = memmem(p, len - (size_t)(p - data), "PK\5\6", 4)) != NULL;
+         p++) {
+        uint64_t at = (uint64_t)(p - data);
+        uint32_t cd_size, cd_off;
+        uint16_t comment;
+        if (!bytes_u32le(b, at + 12, &cd_size) ||
+            !bytes_u32le(b, at + 16, &cd_off) ||
+            !bytes_u16le(b, at + 20, &comment))
+            return 0;
+        end = at + 22 + comment;
+        if (end > len)
+            continue;
+        if (cd_off == UINT32_MAX || cd_size == UINT32_MAX) {
+            if (at >= 20 && memcmp(p - 20, "PK\6\7", 4) == 0)
+                return end;
+            continue;
+        }
+        if ((uint64_t)cd_off + cd_size == at &&
+            (cd_size == 0 || (bytes_has(b, cd_off, 4) &&
+                              memcmp(data + cd_off, "PK\1\2", 4) == 0)))
+            return end;
+    }
+    return 0;
+}
+
 static enum unpack_result open_as(const uint8_t *data, size_t len,
                                   bool raw_only, void **out, char *msg,
                                   size_t msg_len)
@@ -198,8 +252,9 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
         mem_free(a);
         return UNPACK_NOMEM;
     }
-    a->data = data;
-    a->len = len;
+    a->end = raw_only ? 0 : known_end(data, len);
+    if (a->end > 0)
+        len = (size_t)a->end;
     support(a->ar, raw_only);
     rc = archive_read_open_memory(a->ar, data, len);
     if (rc != ARCHIVE_OK) {
@@ -347,39 +402,16 @@ static const struct unpack_reader *fallback(const void *state)
     return n_filters(a) > 0 && !is_raw(a) ? &unpack_libarchive_raw : NULL;
 }
 
-/*
- * The bytes the container took: what libarchive consumed of the data,
- * but for the two formats whose index comes after the entries, which
- * libarchive reads with a seek or not at all. A zip ends with its end of
- * central directory record (APPNOTE 4.3.16: "PK\5\6", 22 bytes and a
- * comment), the first after the entries; a 7-Zip archive with the next
- * header that its 32-byte signature header points at (7zFormat.txt).
- */
+/* The bytes the container took: what libarchive consumed of the data,
+   or the end known_end found before it was opened. */
 static uint64_t extent(const void *state)
 {
     const struct reader *a = state;
-    struct bytes b = bytes_make(a->data, a->len);
     la_int64_t n = archive_filter_bytes(a->ar, -1);
-    uint64_t used = n > 0 ? (uint64_t)n : 0, off, size, end;
-    int format = archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK;
-    uint16_t comment;
 
-    if (n_filters(a) > 0 || used > a->len)
-        return used;
-    if (format == ARCHIVE_FORMAT_ZIP) {
-        const uint8_t *p = memmem(a->data + used, a->len - used, "PK\5\6", 4);
-        if (p != NULL && bytes_u16le(b, (uint64_t)(p - a->data) + 20,
-                                     &comment)) {
-            end = (uint64_t)(p - a->data) + 22 + comment;
-            return end <= a->len ? end : a->len;
-        }
-    } else if (format == ARCHIVE_FORMAT_7ZIP && bytes_u64le(b, 12, &off) &&
-               bytes_u64le(b, 20, &size) &&
-               !__builtin_add_overflow(off, size, &end) &&
-               !__builtin_add_overflow(end, 32, &end) && end <= a->len) {
-        return end;
-    }
-    return used;
+    if (a->end > 0)
+        return a->end;
+    return n > 0 ? (uint64_t)n : 0;
 }
 
 /*

@@ -128,7 +128,7 @@ static int by_key(const void *x, const void *y)
 
 enum candor_status carver_find(struct carver *c, const uint8_t *data,
                                size_t len, uint64_t from, size_t max,
-                               const struct carve_candidate **out, size_t *n,
+                               struct carve_candidate **out, size_t *n,
                                bool *more)
 {
     enum candor_status rc;
@@ -167,8 +167,9 @@ enum candor_status carver_find(struct carver *c, const uint8_t *data,
             (struct carve_candidate){keys[i].offset, keys[i].reader};
     }
     mem_free(keys);
-    c->n = m;
-    *out = c->cands;
+    *out = mem_memdup(c->cands, m * sizeof(*c->cands));
+    if (*out == NULL)
+        return CANDOR_ERROR_NOMEM;
     *n = m;
     *more = c->more;
     return CANDOR_OK;

@@ -33,12 +33,13 @@ void carver_free(struct carver *c);
 /*
  * The candidates in data that start at from or later, in increasing
  * offset (readers in the table's order at one offset), each once; at most
- * max of them, *more set when there were more. The array is the carver's,
- * valid until the next call.
+ * max of them, *more set when there were more. *out is a new array (free
+ * with mem_free; NULL when there are none): the caller opens candidates
+ * that are carved in turn with the same carver.
  */
 enum candor_status carver_find(struct carver *c, const uint8_t *data,
                                size_t len, uint64_t from, size_t max,
-                               const struct carve_candidate **out, size_t *n,
+                               struct carve_candidate **out, size_t *n,
                                bool *more);
 
 #endif

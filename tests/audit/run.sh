@@ -40,6 +40,17 @@ done
 [ -x "$CANDOR" ] || bad "$CANDOR is not built"
 [ "$fail" -eq 0 ] || finish
 
+# tally FILE: adds the FAIL lines and the `N passed, N failed` line of a
+# checker's output to this run's counts.
+tally() {
+    grep '^FAIL' "$1"
+    local line f
+    line=$(tail -n 1 "$1")
+    pass=$((pass + ${line%% passed*}))
+    f=${line#*passed, }
+    fail=$((fail + ${f%% failed*}))
+}
+
 # json_query FILE PYTHON-EXPR: prints the expression evaluated over the
 # list `recs` of the JSON Lines in FILE.
 json_query() {
@@ -131,11 +142,7 @@ YAR
 rc=$?
 [ $rc -eq 0 ] && ok || bad "nested: exit $rc: $(head -c 300 "$WORK/audit.err")"
 python3 "$HERE/check.py" "$TRUTH" "$WORK/audit.jsonl" >"$WORK/check.out"
-grep '^FAIL' "$WORK/check.out"
-line=$(tail -n 1 "$WORK/check.out")
-pass=$((pass + ${line%% passed*}))
-f=${line#*passed, }
-fail=$((fail + ${f%% failed*}))
+tally "$WORK/check.out"
 
 # Owners of the tar entries (tar --owner/--group above).
 n=$(json_query "$WORK/audit.jsonl" 'sum(1 for r in recs if r["type"]=="file" and "!gzip+tar!/" in r["vpath"] and "!zip!" not in r["vpath"] and (r["uid"],r["gid"])!=(1234,5678))')
@@ -188,11 +195,15 @@ got=$(json_query "$WORK/zeros.jsonl" '[(r["vpath"],r["size"],r["sha256"]) for r 
 
 # Carving: containers glued into one blob (tests/audit/carve.py).
 python3 "$HERE/carve.py" "$CANDOR" "$WORK" >"$WORK/carve.out"
-grep '^FAIL' "$WORK/carve.out"
-line=$(tail -n 1 "$WORK/carve.out")
-pass=$((pass + ${line%% passed*}))
-f=${line#*passed, }
-fail=$((fail + ${f%% failed*}))
+tally "$WORK/carve.out"
+
+# The ground-truth product: a root file system in every container format,
+# glued into one blob (tests/audit/groundtruth.py).
+python3 "$HERE/groundtruth.py" build "$WORK/gt" &&
+    (cd "$WORK/gt" && "$CANDOR" audit --json -r /dev/null blob.bin >audit.jsonl)
+python3 "$HERE/groundtruth.py" check "$WORK/gt" "$WORK/gt/audit.jsonl" \
+    >"$WORK/gt.out"
+tally "$WORK/gt.out"
 
 . "$HERE/hostile.sh"
 . "$HERE/sarif.sh"
