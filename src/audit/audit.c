@@ -325,23 +325,28 @@ static enum candor_status regular(struct audit *a, struct level *lv,
     uint8_t sha[DIGEST_SHA256_LEN], *data;
     size_t len;
     struct unpack_sink sink;
+    enum unpack_stop stop;
     enum candor_status rc;
 
     if (__builtin_mul_overflow(a->lim.max_ratio, (uint64_t)lv->len,
                                &ratio_bytes))
         ratio_bytes = UINT64_MAX;
     unpack_sink_init(&sink, max, ratio_bytes, a->deadline);
+    /* The rest of a cut entry is read too, without keeping it, so that
+       the ratio and the time limits see all of it. */
+    sink.drain = true;
     unpack_read(&lv->u, &sink);
+    stop = unpack_sink_result(&sink);
     data = sink.len > 0 ? sink.data : NULL;
     len = sink.len;
     if (data == NULL)
         mem_free(sink.data);
-    if (sink.stop == UNPACK_STOP_NOMEM) {
+    if (stop == UNPACK_STOP_NOMEM) {
         mem_free(data);
         return CANDOR_ERROR_NOMEM;
     }
     if (lv->trial && lv->n_entries == 0 &&
-        (sink.stop == UNPACK_STOP_ERROR || (len == 0 && e->unnamed))) {
+        (stop == UNPACK_STOP_ERROR || (len == 0 && e->unnamed))) {
         mem_free(data);
         lv->rejected = lv->stop = true;
         return CANDOR_OK;
@@ -361,7 +366,7 @@ static enum candor_status regular(struct audit *a, struct level *lv,
                                .link = e->link,
                                .sha256 = sha,
                            });
-    read_stopped(a, lv, vpath, sink.stop, max);
+    read_stopped(a, lv, vpath, stop, max);
     rc = audit_data(a, vpath, data, len, lv->depth);
     mem_free(data);
     return rc;

@@ -40,12 +40,23 @@ struct stream {
     const uint8_t *data;
     size_t len;
     enum kind kind;
-    int given;       /* entries given: the one, then the end */
-    bool ended;      /* the stream's end was reached */
-    uint64_t in;     /* bytes of data taken */
+    int given;    /* entries given: the one, then the end */
+    bool started; /* the decoder below was made */
+    bool done;    /* the stream's end or an error was reached */
+    bool ended;   /* the stream's end was reached */
+    uint64_t in;  /* bytes of data taken */
+    union {       /* the decoder, kept between calls of read */
+        z_stream z;
+        lzma_stream x;
+        bz_stream b;
+        ZSTD_DCtx *zstd;
+        LZ4F_dctx *lz4;
+    } d;
     char error[128];
 };
 
+/* A dictionary size as the xz tools write them: 2^n or 2^n + 2^(n-1),
+   4 KiB to 1.5 GiB. */
 static bool lzma_dict_ok(uint32_t dict)
 {
     for (unsigned n = 12; n <= 30; n++) {
@@ -111,7 +122,21 @@ static enum unpack_result open_stream(const uint8_t *data, size_t len,
 
 static void close_stream(void *state)
 {
-    mem_free(state);
+    struct stream *s = state;
+
+    if (s == NULL)
+        return;
+    if (s->started) {
+        switch (s->kind) {
+        case GZIP: inflateEnd(&s->d.z); break;
+        case XZ:
+        case LZMA: lzma_end(&s->d.x); break;
+        case BZIP2: BZ2_bzDecompressEnd(&s->d.b); break;
+        case ZSTD: ZSTD_freeDCtx(s->d.zstd); break;
+        case LZ4: LZ4F_freeDecompressionContext(s->d.lz4); break;
+        }
+    }
+    mem_free(s);
 }
 
 static enum unpack_result next(void *state, struct unpack_entry *e)
@@ -132,194 +157,193 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
 static void fail(struct stream *s, struct unpack_sink *sink, const char *what)
 {
     snprintf(s->error, sizeof(s->error), "%s: %s", names[s->kind], what);
+    s->done = true;
     unpack_sink_fail(sink);
 }
 
 /* Input handed to a library at once (their counters are 32-bit). */
-static size_t in_piece(const struct stream *s, uint64_t at)
+static size_t in_piece(const struct stream *s)
 {
-    uint64_t left = s->len - at;
+    uint64_t left = s->len - s->in;
 
     return left > (1u << 30) ? (1u << 30) : (size_t)left;
 }
 
-static void read_gzip(struct stream *s, struct unpack_sink *sink)
+/* Makes the decoder; false (and the sink failed) when it cannot be. */
+static bool start(struct stream *s, struct unpack_sink *sink)
 {
-    z_stream z;
-    int rc = Z_OK;
+    bool ok = false;
 
-    memset(&z, 0, sizeof(z));
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-        fail(s, sink, "cannot start zlib");
-        return;
+    switch (s->kind) {
+    case GZIP:
+        memset(&s->d.z, 0, sizeof(s->d.z));
+        ok = inflateInit2(&s->d.z, 16 + MAX_WBITS) == Z_OK;
+        break;
+    case XZ:
+    case LZMA:
+        s->d.x = (lzma_stream)LZMA_STREAM_INIT;
+        ok = (s->kind == XZ ? lzma_stream_decoder(&s->d.x, LZMA_MEMLIMIT, 0)
+                            : lzma_alone_decoder(&s->d.x, LZMA_MEMLIMIT)) ==
+             LZMA_OK;
+        break;
+    case BZIP2:
+        memset(&s->d.b, 0, sizeof(s->d.b));
+        ok = BZ2_bzDecompressInit(&s->d.b, 0, 0) == BZ_OK;
+        break;
+    case ZSTD:
+        s->d.zstd = ZSTD_createDCtx();
+        ok = s->d.zstd != NULL &&
+             !ZSTD_isError(ZSTD_DCtx_setParameter(
+                 s->d.zstd, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX));
+        if (!ok) {
+            ZSTD_freeDCtx(s->d.zstd);
+            s->d.zstd = NULL;
+        }
+        break;
+    case LZ4:
+        ok = !LZ4F_isError(
+            LZ4F_createDecompressionContext(&s->d.lz4, LZ4F_VERSION));
+        break;
     }
-    while (rc == Z_OK) {
-        size_t room, piece = in_piece(s, s->in);
-        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
-        if (to == NULL)
-            break;
-        z.next_in = (Bytef *)(s->data + s->in);
-        z.avail_in = (uInt)piece;
-        z.next_out = to;
-        z.avail_out = (uInt)room;
-        rc = inflate(&z, Z_NO_FLUSH);
-        s->in += piece - z.avail_in;
-        unpack_sink_commit(sink, room - z.avail_out);
-        if (rc == Z_BUF_ERROR && z.avail_in == 0 && s->in == s->len)
+    if (!ok) {
+        fail(s, sink, "cannot start the decoder");
+        return false;
+    }
+    s->started = true;
+    return true;
+}
+
+/*
+ * One step of the decoder: input from s->in, output into out (room
+ * bytes); *produced gets the output written. Returns 1 at the stream's
+ * end, 0 to go on, -1 on an error (failed).
+ */
+static int step(struct stream *s, struct unpack_sink *sink, uint8_t *out,
+                size_t room, size_t *produced)
+{
+    size_t piece = in_piece(s);
+    bool last = s->in + piece == s->len;
+
+    *produced = 0;
+    switch (s->kind) {
+    case GZIP: {
+        z_stream *z = &s->d.z;
+        int rc;
+        z->next_in = (Bytef *)(s->data + s->in);
+        z->avail_in = (uInt)piece;
+        z->next_out = out;
+        z->avail_out = (uInt)room;
+        rc = inflate(z, Z_NO_FLUSH);
+        s->in += piece - z->avail_in;
+        *produced = room - z->avail_out;
+        if (rc == Z_STREAM_END)
+            return 1;
+        if (rc == Z_OK && (*produced > 0 || piece - z->avail_in > 0))
+            return 0;
+        if (rc == Z_BUF_ERROR && last && z->avail_in == 0)
             fail(s, sink, "truncated");
-        else if (rc != Z_OK && rc != Z_STREAM_END)
-            fail(s, sink, z.msg != NULL ? z.msg : "corrupt data");
+        else
+            fail(s, sink, z->msg != NULL ? z->msg : "corrupt data");
+        return -1;
     }
-    s->ended = rc == Z_STREAM_END;
-    inflateEnd(&z);
-}
-
-static void read_lzma(struct stream *s, struct unpack_sink *sink)
-{
-    lzma_stream z = LZMA_STREAM_INIT;
-    lzma_ret rc = s->kind == XZ
-                      ? lzma_stream_decoder(&z, LZMA_MEMLIMIT, 0)
-                      : lzma_alone_decoder(&z, LZMA_MEMLIMIT);
-
-    if (rc != LZMA_OK) {
-        fail(s, sink, "cannot start liblzma");
-        return;
+    case XZ:
+    case LZMA: {
+        lzma_stream *x = &s->d.x;
+        lzma_ret rc;
+        x->next_in = s->data + s->in;
+        x->avail_in = piece;
+        x->next_out = out;
+        x->avail_out = room;
+        rc = lzma_code(x, last ? LZMA_FINISH : LZMA_RUN);
+        s->in += piece - x->avail_in;
+        *produced = room - x->avail_out;
+        if (rc == LZMA_STREAM_END)
+            return 1;
+        if (rc == LZMA_OK)
+            return 0;
+        fail(s, sink,
+             rc == LZMA_MEMLIMIT_ERROR
+                 ? "the stream asks for more than 256 MiB to decode"
+             : rc == LZMA_BUF_ERROR ? "truncated"
+                                    : "corrupt data");
+        return -1;
     }
-    while (rc == LZMA_OK) {
-        size_t room, piece = in_piece(s, s->in);
-        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
-        if (to == NULL)
-            break;
-        z.next_in = s->data + s->in;
-        z.avail_in = piece;
-        z.next_out = to;
-        z.avail_out = room;
-        rc = lzma_code(&z, s->in + piece == s->len ? LZMA_FINISH : LZMA_RUN);
-        s->in += piece - z.avail_in;
-        unpack_sink_commit(sink, room - z.avail_out);
-        if (rc == LZMA_MEMLIMIT_ERROR)
-            fail(s, sink, "the stream asks for more than 256 MiB to decode");
-        else if (rc == LZMA_BUF_ERROR)
-            fail(s, sink, "truncated");
-        else if (rc != LZMA_OK && rc != LZMA_STREAM_END)
-            fail(s, sink, "corrupt data");
+    case BZIP2: {
+        bz_stream *b = &s->d.b;
+        int rc;
+        b->next_in = (char *)(s->data + s->in);
+        b->avail_in = (unsigned)piece;
+        b->next_out = (char *)out;
+        b->avail_out = (unsigned)room;
+        rc = BZ2_bzDecompress(b);
+        s->in += piece - b->avail_in;
+        *produced = room - b->avail_out;
+        if (rc == BZ_STREAM_END)
+            return 1;
+        if (rc == BZ_OK && !(last && b->avail_in == 0 && b->avail_out > 0))
+            return 0;
+        fail(s, sink, rc == BZ_OK ? "truncated" : "corrupt data");
+        return -1;
     }
-    s->ended = rc == LZMA_STREAM_END;
-    lzma_end(&z);
-}
-
-static void read_bzip2(struct stream *s, struct unpack_sink *sink)
-{
-    bz_stream z;
-    int rc = BZ_OK;
-
-    memset(&z, 0, sizeof(z));
-    if (BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
-        fail(s, sink, "cannot start libbz2");
-        return;
-    }
-    while (rc == BZ_OK) {
-        size_t room, piece = in_piece(s, s->in);
-        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
-        if (to == NULL)
-            break;
-        z.next_in = (char *)(s->data + s->in);
-        z.avail_in = (unsigned)piece;
-        z.next_out = (char *)to;
-        z.avail_out = (unsigned)room;
-        rc = BZ2_bzDecompress(&z);
-        s->in += piece - z.avail_in;
-        unpack_sink_commit(sink, room - z.avail_out);
-        if (rc == BZ_OK && z.avail_in == 0 && z.avail_out > 0 &&
-            s->in == s->len)
-            rc = BZ_UNEXPECTED_EOF;
-        if (rc != BZ_OK && rc != BZ_STREAM_END)
-            fail(s, sink, rc == BZ_UNEXPECTED_EOF ? "truncated"
-                                                  : "corrupt data");
-    }
-    s->ended = rc == BZ_STREAM_END;
-    BZ2_bzDecompressEnd(&z);
-}
-
-static void read_zstd(struct stream *s, struct unpack_sink *sink)
-{
-    ZSTD_DCtx *z = ZSTD_createDCtx();
-    size_t rc = 1;
-
-    if (z == NULL ||
-        ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax,
-                                            ZSTD_WINDOW_LOG_MAX))) {
-        ZSTD_freeDCtx(z);
-        fail(s, sink, "cannot start libzstd");
-        return;
-    }
-    /* 0 is the end of the frame, flushed. */
-    while (rc != 0) {
-        size_t room;
-        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
+    case ZSTD: {
         ZSTD_inBuffer in = {s->data, s->len, s->in};
-        ZSTD_outBuffer out = {to, room, 0};
-        if (to == NULL)
-            break;
-        rc = ZSTD_decompressStream(z, &out, &in);
+        ZSTD_outBuffer o = {out, room, 0};
+        size_t rc = ZSTD_decompressStream(s->d.zstd, &o, &in);
         s->in = in.pos;
-        unpack_sink_commit(sink, out.pos);
+        *produced = o.pos;
         if (ZSTD_isError(rc)) {
             fail(s, sink, ZSTD_getErrorName(rc));
-            break;
+            return -1;
         }
-        if (rc != 0 && in.pos == in.size && out.pos < out.size) {
+        if (rc == 0) /* the frame is decoded and flushed */
+            return 1;
+        if (in.pos == in.size && o.pos < o.size) {
             fail(s, sink, "truncated");
-            break;
+            return -1;
         }
+        return 0;
     }
-    s->ended = rc == 0;
-    ZSTD_freeDCtx(z);
-}
-
-static void read_lz4(struct stream *s, struct unpack_sink *sink)
-{
-    LZ4F_dctx *z = NULL;
-    size_t rc = 1;
-
-    if (LZ4F_isError(LZ4F_createDecompressionContext(&z, LZ4F_VERSION))) {
-        fail(s, sink, "cannot start liblz4");
-        return;
-    }
-    /* 0 is the end of the frame. */
-    while (rc != 0) {
-        size_t room, in = s->len - s->in, out;
-        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
-        if (to == NULL)
-            break;
-        out = room;
-        rc = LZ4F_decompress(z, to, &out, s->data + s->in, &in, NULL);
+    case LZ4: {
+        size_t in = s->len - s->in, o = room;
+        size_t rc = LZ4F_decompress(s->d.lz4, out, &o, s->data + s->in, &in,
+                                    NULL);
         s->in += in;
-        unpack_sink_commit(sink, out);
+        *produced = o;
         if (LZ4F_isError(rc)) {
             fail(s, sink, LZ4F_getErrorName(rc));
-            break;
+            return -1;
         }
-        if (rc != 0 && s->in == s->len && out == 0) {
+        if (rc == 0) /* the frame is decoded */
+            return 1;
+        if (s->in == s->len && o == 0) {
             fail(s, sink, "truncated");
-            break;
+            return -1;
         }
+        return 0;
     }
-    s->ended = rc == 0;
-    LZ4F_freeDecompressionContext(z);
+    }
+    return -1;
 }
 
 static void read_data(void *state, struct unpack_sink *sink)
 {
     struct stream *s = state;
 
-    switch (s->kind) {
-    case GZIP: read_gzip(s, sink); break;
-    case XZ:
-    case LZMA: read_lzma(s, sink); break;
-    case BZIP2: read_bzip2(s, sink); break;
-    case ZSTD: read_zstd(s, sink); break;
-    case LZ4: read_lz4(s, sink); break;
+    if (s->done || (!s->started && !start(s, sink)))
+        return;
+    for (;;) {
+        size_t room, produced;
+        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
+        int rc;
+        if (to == NULL)
+            return;
+        rc = step(s, sink, to, room, &produced);
+        unpack_sink_commit(sink, produced);
+        if (rc != 0) {
+            s->done = true;
+            s->ended = rc == 1;
+            return;
+        }
     }
 }
 

@@ -40,7 +40,7 @@ void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
                       uint64_t max_ratio_bytes, double deadline)
 {
     memset(s, 0, sizeof(*s));
-    s->max_bytes = max_bytes > SIZE_MAX - 1 ? SIZE_MAX - 1 : max_bytes;
+    s->max_bytes = max_bytes > SIZE_MAX ? SIZE_MAX : max_bytes;
     s->max_ratio_bytes = max_ratio_bytes;
     s->deadline = deadline;
 }
@@ -53,18 +53,18 @@ bool unpack_sink_stopped(struct unpack_sink *s)
     return s->stop != UNPACK_STOP_NONE;
 }
 
-/* Grows the buffer so that want more bytes fit, never past max + 1. */
+/* Grows the buffer so that want more bytes fit, never past max_bytes. */
 static bool grow(struct unpack_sink *s, size_t want)
 {
     size_t cap = s->cap ? s->cap : CHUNK;
-    uint64_t limit = s->max_bytes + 1;
+    uint64_t limit = s->max_bytes;
     uint8_t *more;
 
     while (cap - s->len < want && cap < limit)
         cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
     if (cap > limit)
         cap = (size_t)limit;
-    if (cap == s->cap)
+    if (cap <= s->cap)
         return true;
     more = mem_realloc_array(s->data, cap, 1);
     if (more == NULL) {
@@ -76,10 +76,24 @@ static bool grow(struct unpack_sink *s, size_t want)
     return true;
 }
 
+/* Where drained bytes go: written, never read. */
+static _Thread_local uint8_t scratch[CHUNK];
+
 uint8_t *unpack_sink_reserve(struct unpack_sink *s, size_t want, size_t *room)
 {
     *room = 0;
-    if (unpack_sink_stopped(s) || want == 0 || !grow(s, want))
+    if (unpack_sink_stopped(s) || want == 0)
+        return NULL;
+    if (s->len >= s->max_bytes) {
+        if (!s->drain) {
+            /* Full, and the reader has more: the entry is cut. */
+            s->stop = UNPACK_STOP_SIZE;
+            return NULL;
+        }
+        *room = want < CHUNK ? want : CHUNK;
+        return scratch;
+    }
+    if (!grow(s, want))
         return NULL;
     *room = s->cap - s->len < want ? s->cap - s->len : want;
     return s->data + s->len;
@@ -87,14 +101,18 @@ uint8_t *unpack_sink_reserve(struct unpack_sink *s, size_t want, size_t *room)
 
 void unpack_sink_commit(struct unpack_sink *s, size_t n)
 {
-    s->len += n;
-    /* The byte past max_bytes tells that more remained: it is cut. */
-    if (s->len > s->max_bytes) {
-        s->len = (size_t)s->max_bytes;
-        s->stop = UNPACK_STOP_SIZE;
-    } else if (s->len > s->max_ratio_bytes) {
+    if (s->len < s->max_bytes)
+        s->len += n;
+    s->total += n;
+    if (s->total > s->max_ratio_bytes)
         s->stop = UNPACK_STOP_RATIO;
-    }
+}
+
+enum unpack_stop unpack_sink_result(const struct unpack_sink *s)
+{
+    if (s->stop == UNPACK_STOP_NONE && s->total > s->len)
+        return UNPACK_STOP_SIZE;
+    return s->stop;
 }
 
 bool unpack_sink_put(struct unpack_sink *s, const void *p, size_t n)

@@ -72,26 +72,37 @@ enum unpack_stop {
 /*
  * Where an entry's data goes: a buffer that grows up to max_bytes. The
  * caller sets the limits (unpack_sink_init) and owns data afterwards
- * (mem_free); the reader only appends.
+ * (mem_free); the reader only appends. With drain set, what comes past
+ * max_bytes is read and thrown away, so that the ratio limit and the
+ * deadline see the whole entry (libarchive decompresses the rest of an
+ * entry anyway to reach the next header) and the entry is known to be
+ * cut only when bytes past max_bytes really came (unpack_sink_result).
  */
 struct unpack_sink {
     uint8_t *data;
     size_t len, cap;
-    uint64_t max_bytes;       /* more is cut: UNPACK_STOP_SIZE */
-    uint64_t max_ratio_bytes; /* more stops the entry: UNPACK_STOP_RATIO */
+    uint64_t total;           /* bytes the reader gave, kept or not */
+    uint64_t max_bytes;       /* kept at most; more is cut */
+    uint64_t max_ratio_bytes; /* a total past this stops: STOP_RATIO */
     double deadline;          /* CLOCK_MONOTONIC seconds; 0: none */
+    bool drain;               /* read past max_bytes without keeping */
     enum unpack_stop stop;
 };
 
 void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
                       uint64_t max_ratio_bytes, double deadline);
+/* Why reading stopped, once the reader returned: stop, or
+   UNPACK_STOP_SIZE when bytes past max_bytes were drained. */
+enum unpack_stop unpack_sink_result(const struct unpack_sink *s);
 /* Appends n bytes (what fits); false once the sink has stopped. */
 bool unpack_sink_put(struct unpack_sink *s, const void *p, size_t n);
 /*
  * Room for up to want more bytes written in place (a decompressor's
  * output): *room gets the count, 0 once the sink has stopped; then
- * unpack_sink_commit with the count written. Room is never more than one
- * byte past max_bytes, the byte that tells whether more remained.
+ * unpack_sink_commit with the count written. Kept bytes never go past
+ * max_bytes. A reader asks only when it has more to write: asking when
+ * the sink is full stops it with UNPACK_STOP_SIZE, or, draining, gives a
+ * scratch area whose bytes are counted and thrown away.
  */
 uint8_t *unpack_sink_reserve(struct unpack_sink *s, size_t want, size_t *room);
 void unpack_sink_commit(struct unpack_sink *s, size_t n);
@@ -120,7 +131,11 @@ struct unpack_reader {
     void (*close)(void *state);
     /* The next entry's header: UNPACK_OK, _END, _FAILED or _FATAL. */
     enum unpack_result (*next)(void *state, struct unpack_entry *e);
-    /* The current entry's data, into sink (unpack_sink_fail when corrupt). */
+    /* The current entry's data, into sink (unpack_sink_fail when corrupt).
+       Called again on the same entry, it goes on where the last call
+       stopped (a sink full at its max_bytes), and gives nothing once the
+       entry's end was reached: the caller may read the rest of a cut
+       entry in pieces. */
     void (*read)(void *state, struct unpack_sink *sink);
     /* The last failure's message, never NULL. */
     const char *(*error)(const void *state);

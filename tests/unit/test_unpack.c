@@ -2,10 +2,12 @@
  * sink that holds every reader to the caller's limits. */
 #include <stdint.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "../harness.h"
 #include "base/mem.h"
 #include "match/literals.h"
+#include "unpack/stream.h"
 #include "unpack/unpack.h"
 
 TEST(unpack_sink_keeps_everything_under_the_limits)
@@ -19,7 +21,7 @@ TEST(unpack_sink_keeps_everything_under_the_limits)
         CHECK(unpack_sink_put(&s, block, sizeof(block)));
     CHECK_INT(s.len, 5000);
     CHECK_INT(s.stop, UNPACK_STOP_NONE); /* exactly max_bytes: not cut */
-    CHECK(s.cap <= 5001);
+    CHECK(s.cap <= 5000);
     mem_free(s.data);
 }
 
@@ -34,7 +36,7 @@ TEST(unpack_sink_cuts_at_max_bytes)
     CHECK(!unpack_sink_put(&s, block, sizeof(block)));
     CHECK_INT(s.len, 5000);
     CHECK_INT(s.stop, UNPACK_STOP_SIZE);
-    CHECK(s.cap <= 5001); /* never more than one byte past the limit */
+    CHECK(s.cap <= 5000); /* never more than the limit */
     CHECK(!unpack_sink_put(&s, block, 1)); /* stays stopped */
     CHECK_INT(s.len, 5000);
     mem_free(s.data);
@@ -58,7 +60,7 @@ TEST(unpack_sink_stops_past_the_ratio_and_keeps_what_was_read)
     mem_free(s.data);
 }
 
-TEST(unpack_sink_reserve_gives_room_up_to_one_past_max)
+TEST(unpack_sink_reserve_gives_room_up_to_max_and_cuts_when_asked_for_more)
 {
     struct unpack_sink s;
     size_t room;
@@ -67,11 +69,39 @@ TEST(unpack_sink_reserve_gives_room_up_to_one_past_max)
     unpack_sink_init(&s, 10, UINT64_MAX, 0);
     p = unpack_sink_reserve(&s, 64 * 1024, &room);
     CHECK(p != NULL);
-    CHECK_INT(room, 11);
+    CHECK_INT(room, 10);
     memset(p, 'a', room);
     unpack_sink_commit(&s, room);
     CHECK_INT(s.len, 10);
-    CHECK_INT(s.stop, UNPACK_STOP_SIZE);
+    CHECK_INT(unpack_sink_result(&s), UNPACK_STOP_NONE); /* exactly full */
+    CHECK(unpack_sink_reserve(&s, 1, &room) == NULL);    /* more came */
+    CHECK_INT(unpack_sink_result(&s), UNPACK_STOP_SIZE);
+    mem_free(s.data);
+}
+
+TEST(unpack_sink_drains_past_max_and_holds_the_ratio_over_all)
+{
+    struct unpack_sink s;
+    uint8_t block[100];
+
+    memset(block, 'd', sizeof(block));
+    unpack_sink_init(&s, 10, UINT64_MAX, 0);
+    s.drain = true;
+    CHECK(unpack_sink_put(&s, block, sizeof(block)));
+    CHECK(unpack_sink_put(&s, block, sizeof(block)));
+    CHECK_INT(s.len, 10); /* kept */
+    CHECK_INT(s.total, 200);
+    CHECK(s.cap <= 10);
+    CHECK_INT(s.stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_sink_result(&s), UNPACK_STOP_SIZE);
+    mem_free(s.data);
+
+    unpack_sink_init(&s, 10, 150, 0); /* the drained bytes count too */
+    s.drain = true;
+    CHECK(unpack_sink_put(&s, block, sizeof(block)));
+    CHECK(!unpack_sink_put(&s, block, sizeof(block)));
+    CHECK_INT(unpack_sink_result(&s), UNPACK_STOP_RATIO);
+    CHECK_INT(s.len, 10);
     mem_free(s.data);
 }
 
@@ -162,4 +192,71 @@ TEST(literal_finder_reports_every_occurrence_by_its_start)
     CHECK_INT(h.n, 2); /* stopped when asked */
     literal_finder_free(f);
     literal_set_free(set);
+}
+
+/* A gzip stream of n bytes of pattern, made with zlib. */
+static size_t make_gzip(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+    z_stream z;
+    size_t len;
+
+    memset(&z, 0, sizeof(z));
+    if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    len = deflate(&z, Z_FINISH) == Z_STREAM_END ? cap - z.avail_out : 0;
+    deflateEnd(&z);
+    return len;
+}
+
+TEST(unpack_stream_read_goes_on_where_it_stopped)
+{
+    static uint8_t plain[200000], packed[250000], again[200000];
+    size_t n_packed, got = 0;
+    struct unpack u;
+    struct unpack_entry e;
+    char msg[64];
+    int calls = 0;
+
+    for (size_t i = 0; i < sizeof(plain); i++)
+        plain[i] = (uint8_t)(i * 7 + i / 1000);
+    n_packed = make_gzip(plain, sizeof(plain), packed, sizeof(packed));
+    CHECK(n_packed > 0);
+    packed[n_packed] = 'x'; /* other data after the stream */
+    CHECK_INT(unpack_open_with(&unpack_stream, packed, n_packed + 1, &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK(e.unnamed);
+    /* Pieces of 30,000 bytes: each call goes on after the last. */
+    for (;;) {
+        struct unpack_sink sink;
+        unpack_sink_init(&sink, 30000, UINT64_MAX, 0);
+        unpack_read(&u, &sink);
+        calls++;
+        if (sink.len > 0 && got + sink.len <= sizeof(again))
+            memcpy(again + got, sink.data, sink.len);
+        got += sink.len;
+        mem_free(sink.data);
+        if (sink.stop != UNPACK_STOP_SIZE || calls > 20)
+            break;
+    }
+    CHECK_INT(got, sizeof(plain));
+    CHECK(memcmp(again, plain, sizeof(plain)) == 0);
+    CHECK_INT(calls, 7); /* 6 full pieces, the last of 20,000 */
+    CHECK_INT(unpack_extent(&u), n_packed); /* not the 'x' after it */
+    {
+        struct unpack_sink sink; /* at the end: nothing more */
+        unpack_sink_init(&sink, 30000, UINT64_MAX, 0);
+        unpack_read(&u, &sink);
+        CHECK_INT(sink.len, 0);
+        CHECK_INT(sink.stop, UNPACK_STOP_NONE);
+        mem_free(sink.data);
+    }
+    CHECK_INT(unpack_next(&u, &e), UNPACK_END);
+    unpack_close(&u);
 }
