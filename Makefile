@@ -29,7 +29,7 @@ endif
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) \
               -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
-LDLIBS  := $(PKG_LIBS) -lbz2 -lstdc++ -lm -pthread
+LDLIBS  := $(PKG_LIBS) -lbz2 -llzo2 -lstdc++ -lm -pthread
 
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \

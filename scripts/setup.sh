@@ -9,8 +9,8 @@ PACKAGES=(
     libvectorscan-dev libpcre2-dev libssl-dev zlib1g-dev
     libmagic-dev libjansson-dev
     libarchive-dev          # candor audit: containers (src/unpack)
-    liblzma-dev libbz2-dev libzstd-dev liblz4-dev   # single compressed streams (src/unpack/stream.c)
-    tar gzip bzip2 xz-utils zstd lz4 cpio zip p7zip-full busybox-static   # tests/audit builds its products
+    liblzma-dev libbz2-dev libzstd-dev liblz4-dev liblzo2-dev   # compressed streams (src/unpack/stream.c, lzop.c)
+    tar gzip bzip2 xz-utils zstd lz4 lzop cpio zip p7zip-full busybox-static   # tests/audit builds its products
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time
     python3-pefile          # expected values of tests/modules/check_pe_import_rva.py

@@ -156,16 +156,28 @@ static inline void bytes_cursor_init(struct bytes_cursor *c, struct bytes b)
     c->failed = false;
 }
 
-static inline uint64_t bytes_cursor_uint(struct bytes_cursor *c, unsigned n)
+/* The next n-byte integer, little or big endian; 0 once failed. */
+static inline uint64_t bytes_cursor_uint_as(struct bytes_cursor *c,
+                                            unsigned n, bool big_endian)
 {
     uint64_t v = 0;
 
-    if (c->failed || !bytes_uint(c->b, c->off, n, false, &v)) {
+    if (c->failed || !bytes_uint(c->b, c->off, n, big_endian, &v)) {
         c->failed = true;
         return 0;
     }
     c->off += n;
     return v;
+}
+
+static inline uint64_t bytes_cursor_uint(struct bytes_cursor *c, unsigned n)
+{
+    return bytes_cursor_uint_as(c, n, false);
+}
+
+static inline uint64_t bytes_cursor_be(struct bytes_cursor *c, unsigned n)
+{
+    return bytes_cursor_uint_as(c, n, true);
 }
 
 /* Points *out at the next n bytes and skips them. */

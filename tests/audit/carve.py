@@ -3,7 +3,7 @@
 
 Usage: carve.py CANDOR WORKDIR
 Builds the containers with Debian's tools (tar+gzip, zip, xz, 7z, bzip2,
-zstd, lz4, lzma, cpio) and python's tarfile (a plain ustar archive), glues them
+zstd, lz4, lzma, lzop, cpio) and python's tarfile (a plain ustar archive), glues them
 into one blob between gaps of random bytes and of zeros, and checks what
 `candor audit --json` says of the blob against the construction: the
 layout record (every container's offset and length, the unknown bytes,
@@ -63,6 +63,8 @@ def main():
     sh("zstd -q -c d/two.txt >../c.zst", src)
     sh("lz4 -q -c three.bin >../c.lz4", src)
     sh("xz --format=lzma -c d/two.txt >../c.lzma", src)
+    sh("lzop -c three.bin >../c.lzo", src)
+    sh("lzop -9 --crc32 -c d/one.bin >../c9.lzo", src)  # LZO1X-999, CRC-32
     sh("printf 'd/one.bin\\nthree.bin\\n' | cpio -o -H newc --quiet "
        ">../c.cpio", src)
     tar = io.BytesIO()
@@ -100,6 +102,8 @@ def main():
         ("c.zst", "zstd", {"": sha["d/two.txt"]}, None),
         ("c.lz4", "lz4", {"": sha["three.bin"]}, None),
         ("c.lzma", "lzma", {"": sha["d/two.txt"]}, None),
+        ("c.lzo", "lzop", {"": sha["three.bin"]}, None),
+        ("c9.lzo", "lzop", {"": sha["d/one.bin"]}, None),
         ("c.cpio", "cpio", {"!/d/one.bin": sha["d/one.bin"],
                             "!/three.bin": sha["three.bin"]}, cpio_len),
         ("c.tar", "tar", {"!/d/two.txt": sha["d/two.txt"]}, tar_len),

@@ -107,6 +107,8 @@ FORMATS = [
      "gzip", "!cpio!/", {"mode", "link"}),
     ("rootfs.tar.xz", "tar -C root -cJf rootfs.tar.xz .",
      "xz", "!tar!/./", {"mode", "link"}),
+    ("rootfs.tar.lzo", "tar -C root -cf - . | lzop -c >rootfs.tar.lzo",
+     "lzop", "!tar!/./", {"mode", "link"}),
     ("rootfs.zip", "cd root && zip -qry ../rootfs.zip .",
      "zip", "!/", {"mode", "link"}),
     ("rootfs.7z", "cd root && 7z a -snl -bd -bso0 ../rootfs.7z .",
