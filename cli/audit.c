@@ -18,6 +18,7 @@
 #include "compile.h"
 #include "options.h"
 #include "output.h"
+#include "progress.h"
 #include "report/report.h"
 #include "report/sarif.h"
 #include "walk.h"
@@ -222,10 +223,13 @@ static bool on_file(void *ctx, char *path)
     return w->rc == CANDOR_OK;
 }
 
+/* Products are walked without following links. */
+static const struct walk_opts product_walk = {.recursive = true,
+                                              .follow = false};
+
 /* Audits each product; only running out of memory stops the run. */
 static enum candor_status audit_all(struct audit *a, char **products, int n)
 {
-    struct walk_opts wo = {.recursive = true, .follow = false};
     struct walk_ctx w = {a, CANDOR_OK};
     struct output out;
 
@@ -233,12 +237,37 @@ static enum candor_status audit_all(struct audit *a, char **products, int n)
     for (int i = 0; i < n && w.rc == CANDOR_OK; i++) {
         struct stat st;
         if (stat(products[i], &st) == 0 && S_ISDIR(st.st_mode))
-            walk_dir(products[i], &wo, on_file, &w, &out);
+            walk_dir(products[i], &product_walk, on_file, &w, &out);
         else
             w.rc = audit_file(a, products[i]);
     }
     output_fini(&out);
     return w.rc;
+}
+
+static bool count_file(void *ctx, char *path)
+{
+    (*(uint64_t *)ctx)++;
+    free(path);
+    return true;
+}
+
+/* The products audit_all will meet, for the progress line. */
+static uint64_t count_products(char **products, int n)
+{
+    uint64_t count = 0;
+    struct output out;
+
+    output_init(&out, true); /* audit_all gives the warnings */
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(products[i], &st) == 0 && S_ISDIR(st.st_mode))
+            walk_dir(products[i], &product_walk, count_file, &count, &out);
+        else
+            count++;
+    }
+    output_fini(&out);
+    return count;
 }
 
 static double now(void)
@@ -285,6 +314,7 @@ static int run(struct audit_opts *o, char **products, int n)
     struct candor_rules *rules = get_rules(o);
     struct audit *audit = NULL;
     struct report report;
+    struct progress progress;
     FILE *sarif_file = NULL;
     enum candor_status rc;
     double start = now();
@@ -299,9 +329,16 @@ static int run(struct audit_opts *o, char **products, int n)
         candor_rules_free(rules);
         return 2;
     }
+    if (progress_wanted()) {
+        progress_init(&progress, &report.totals, count_products(products, n));
+        report.on_record = progress_on_record;
+        report.on_record_ctx = &progress;
+    }
     rc = audit_new(rules, &o->limits, &report, &audit);
     if (rc == CANDOR_OK)
         rc = audit_all(audit, products, n);
+    if (report.on_record != NULL)
+        progress_end(&progress);
     report_summary(&report, now() - start);
     if (rc != CANDOR_OK) {
         fprintf(stderr, "error: %s\n", candor_status_str(rc));

@@ -57,6 +57,8 @@ void report_finding(struct report *r, const struct finding *f)
     struct buf *b = &r->line;
 
     r->totals.findings[f->severity]++;
+    if (r->on_record != NULL)
+        r->on_record(r->on_record_ctx, f->vpath, true);
     if (r->sarif != NULL)
         sarif_finding(r->sarif, f);
     if (!r->json) {
@@ -92,6 +94,8 @@ void report_file(struct report *r, const struct report_file *f)
     struct buf *b = &r->line;
 
     r->totals.files++;
+    if (r->on_record != NULL)
+        r->on_record(r->on_record_ctx, f->vpath, false);
     if (r->sarif != NULL)
         sarif_file(r->sarif, f);
     if (!r->json)

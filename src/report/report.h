@@ -67,6 +67,10 @@ struct report {
     FILE *out;
     bool json;
     struct sarif *sarif; /* also told every finding and file, or NULL */
+    /* Called before each finding and file is written, when set (the
+       terminal's progress line: cli/progress.h). */
+    void (*on_record)(void *ctx, const char *vpath, bool finding);
+    void *on_record_ctx;
     struct buf line; /* the record being written */
     struct report_totals totals;
     bool write_failed;

@@ -207,4 +207,5 @@ tally "$WORK/gt.out"
 
 . "$HERE/hostile.sh"
 . "$HERE/sarif.sh"
+. "$HERE/progress.sh"
 finish
