@@ -946,9 +946,10 @@ static enum candor_status resolve_member(struct parser *p, struct ast_expr *n,
         if (!is_container(obj))
             return parser_error(p, "\"%s\" is not an array or dictionary",
                                 *name);
-        if (obj->decl->type == MT_ARRAY && n->b->type != TYPE_INT)
+        if (obj->decl->type == MT_ARRAY && !parser_is_int(n->b))
             return parser_error(p, "array indexes must be of integer type");
-        if (obj->decl->type == MT_DICT && n->b->type != TYPE_STRING)
+        if (obj->decl->type == MT_DICT &&
+            !parser_has_type(n->b, TYPE_STRING))
             return parser_error(p, "dictionary keys must be of string type");
         n->decl = obj->decl;
         n->decl_elem = true;
@@ -959,6 +960,14 @@ static enum candor_status resolve_member(struct parser *p, struct ast_expr *n,
     /* A call's result carries its function's declaration: not callable. */
     if (obj->op == AST_CALL || obj->decl_elem || d->type != MT_FUNC)
         return parser_error(p, "\"%s\" is not a function", *name);
+    /* A loop variable read in its own range has no type yet. */
+    for (uint32_t k = 0; k < n->n_list; k++) {
+        if (!parser_has_type(n->list[k], n->list[k]->type))
+            return parser_error(p,
+                                "unknown type for argument %u in function "
+                                "call",
+                                (unsigned)k + 1);
+    }
     {
         char sig[64];
         uint32_t k = 0;

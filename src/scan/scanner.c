@@ -397,11 +397,16 @@ enum candor_status scanner_scan_file(struct candor_scanner *s,
 
     if (fd < 0)
         return CANDOR_ERROR_IO;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    /* A FIFO or socket is never read (it could block). A device given by
+       name is an empty file, as yara 4.2.3 takes it: /dev/null,
+       /dev/zero, a disk all have size 0 to fstat. */
+    if (fstat(fd, &st) != 0 ||
+        !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ||
+          S_ISBLK(st.st_mode))) {
         close(fd);
         return CANDOR_ERROR_IO;
     }
-    if (st.st_size == 0) {
+    if (st.st_size == 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return scanner_scan(s, empty, 0);
     }

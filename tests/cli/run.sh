@@ -452,6 +452,8 @@ if [ "$(id -u)" != 0 ] || [ ${#AS_USER[@]} -gt 0 ]; then
 else
     echo "cli: running as root without setpriv: unreadable-file checks skipped"
 fi
+scan "a device given by name is an empty file, as in yara" oer anyfile.yar /dev/null
+scan "an endless device is an empty file too" oer anyfile.yar /dev/zero
 
 barrier
 
