@@ -279,19 +279,11 @@ static bool cell(const struct dn *dn, unsigned t, uint32_t i, unsigned col,
 static bool heap_string(const struct dn *dn, uint32_t index,
                         const uint8_t **s, size_t *len)
 {
-    uint64_t off = dn->strings.off + index, avail;
-    const uint8_t *nul;
+    uint64_t off = dn->strings.off + index;
 
-    if (!bytes_has(dn->b, off, 1))
-        return false;
-    avail = dn->b.len - off;
-    if (avail > DN_MAX_STRING + 1)
-        avail = DN_MAX_STRING + 1;
-    nul = memchr(dn->b.p + off, 0, (size_t)avail);
-    if (nul == NULL)
+    if (!bytes_cstr(dn->b, off, DN_MAX_STRING + 1, len))
         return false;
     *s = dn->b.p + off;
-    *len = (size_t)(nul - *s);
     return true;
 }
 
@@ -386,7 +378,7 @@ static void parse_streams(struct dn *dn, uint64_t off, unsigned n)
     unsigned i;
 
     for (i = 0; i < n && arr != NULL; i++) {
-        const uint8_t *name, *nul;
+        const uint8_t *name;
         size_t len;
         uint32_t s_off, s_size;
         struct mod_obj *s;
@@ -395,10 +387,8 @@ static void parse_streams(struct dn *dn, uint64_t off, unsigned n)
         s_off = pe_u32(&dn->pe, off);
         s_size = pe_u32(&dn->pe, off + 4);
         name = dn->b.p + off + 8;
-        nul = memchr(name, 0, 32);
-        if (nul == NULL)
+        if (!bytes_cstr(dn->b, off + 8, 32, &len))
             break;
-        len = (size_t)(nul - name);
         s = mod_array_push_obj(dn->arena, arr);
         if (s == NULL)
             return;
@@ -710,7 +700,7 @@ static void parse_typelib(struct dn *dn)
 {
     unsigned pbits = coded_indices[CI_HASCUSTOMATTRIBUTE].bits;
     uint32_t parent, type, value, blen;
-    const uint8_t *p, *text = NULL, *nul;
+    const uint8_t *p, *text = NULL;
     size_t len = 0;
 
     for (uint32_t i = 0; cell(dn, T_CUSTOMATTRIBUTE, i, 0, &parent); i++) {
@@ -723,8 +713,7 @@ static void parse_typelib(struct dn *dn)
             p[1] != 0 || !bytes_has(dn->b, (uint64_t)(p + 3 - dn->b.p), p[2]))
             continue;
         text = p + 3;
-        nul = memchr(text, 0, p[2]);
-        len = nul != NULL ? (size_t)(nul - text) : p[2];
+        bytes_cstr(dn->b, (uint64_t)(text - dn->b.p), p[2], &len);
         if (text[0] == 0xff)
             len = 0;
     }
@@ -774,7 +763,8 @@ static bool parse_metadata(struct dn *dn, uint64_t *cli)
 {
     uint32_t rva, size, len;
     int64_t off;
-    const uint8_t *ver, *nul;
+    const uint8_t *ver;
+    size_t vlen;
     uint8_t n_streams;
 
     if (!pe_directory(&dn->pe, 14, &rva, &size) ||
@@ -794,9 +784,8 @@ static bool parse_metadata(struct dn *dn, uint64_t *cli)
         return false;
     mod_set_int(dn->root, DN_IS_DOTNET, 1);
     ver = dn->b.p + dn->md + 16;
-    nul = memchr(ver, 0, len);
-    if (nul != NULL)
-        mod_set_str(dn->arena, dn->root, DN_VERSION, ver, (size_t)(nul - ver));
+    if (bytes_cstr(dn->b, dn->md + 16, len, &vlen))
+        mod_set_str(dn->arena, dn->root, DN_VERSION, ver, vlen);
     /* The count of streams is 16 bits, of which yara 4.2.3 reads the low
      * byte only. */
     if (!bytes_u8(dn->b, dn->md + 16 + len + 2, &n_streams) ||

@@ -96,14 +96,12 @@ static bool rd32(const struct image *im, uint64_t off, uint64_t *v)
 static void set_name(struct arena *a, struct mod_obj *o, uint32_t member,
                      struct bytes b, uint64_t off)
 {
-    uint8_t name[16];
-    size_t n = 0;
+    size_t n;
 
-    if (!bytes_copy(b, off, name, sizeof(name)))
+    if (!bytes_has(b, off, 16))
         return;
-    while (n < sizeof(name) && name[n] != 0)
-        n++;
-    mod_set_str(a, o, member, name, n);
+    bytes_cstr(b, off, 16, &n);
+    mod_set_str(a, o, member, b.p + off, n);
 }
 
 /* Reads the fields at off of the given widths (4 or 8 bytes) into the

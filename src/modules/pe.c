@@ -271,12 +271,11 @@ static void parse_sections(struct pe *pe)
          i++) {
         struct mod_obj *s = mod_array_push_obj(pe->arena, arr);
         const uint8_t *name = pe->b.p + off;
-        size_t name_len = 0;
+        size_t name_len;
         uint64_t end;
         if (s == NULL)
             return;
-        while (name_len < 8 && name[name_len] != 0)
-            name_len++;
+        bytes_cstr(pe->b, off, 8, &name_len); /* 8 bytes, NUL or not */
         mod_set_str(pe->arena, s, PE_SEC_NAME, name, name_len);
         set_full_name(pe, s, name, name_len);
         mod_set_int(s, PE_SEC_CHARACTERISTICS, u32(pe, off + 36));

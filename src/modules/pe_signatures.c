@@ -122,7 +122,8 @@ const struct mod_overload pe_rich_toolid_fns[2] = {
 static bool pdb_at(struct pe *pe, uint64_t off)
 {
     uint32_t sig = pe_u32(pe, off);
-    uint64_t name, n = 0;
+    uint64_t name;
+    size_t n;
 
     if (!bytes_has(pe->b, off, 8))
         return false;
@@ -134,12 +135,10 @@ static bool pdb_at(struct pe *pe, uint64_t off)
         name = off + 20;
     else
         return false;
-    while (n < MAX_PDB_PATH && bytes_has(pe->b, name + n, 1) &&
-           pe->b.p[name + n] != 0)
-        n++;
-    if (n >= MAX_PDB_PATH)
+    /* Up to its NUL, or to the end of the data; no path of 260 bytes. */
+    if (!bytes_cstr(pe->b, name, MAX_PDB_PATH, &n) && n >= MAX_PDB_PATH)
         return false;
-    mod_set_str(pe->arena, pe->root, PE_PDB_PATH, pe->b.p + name, (size_t)n);
+    mod_set_str(pe->arena, pe->root, PE_PDB_PATH, pe->b.p + name, n);
     return true;
 }
 
