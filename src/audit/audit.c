@@ -484,6 +484,7 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
         return CANDOR_ERROR_NOMEM;
     }
     lv.vpath = cvpath;
+    lv.trial = trial && !unpack_verified(&lv.u);
     lv.depth = depth + unpack_levels(&lv.u);
     if (lv.depth > a->lim.max_depth) {
         if (!trial)

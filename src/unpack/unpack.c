@@ -7,9 +7,11 @@
 
 #include "base/mem.h"
 #include "unpack/archive.h"
-#include "unpack/cramfs.h"
+#include "unpack/fit.h"
 #include "unpack/lzop.h"
 #include "unpack/stream.h"
+#include "unpack/trx.h"
+#include "unpack/uimage.h"
 
 #define CHUNK (64u * 1024)
 
@@ -20,7 +22,9 @@
  * that libarchive refused (a stream followed by other data).
  */
 static const struct unpack_reader *const readers[] = {
-    &unpack_cramfs,
+    &unpack_uimage,
+    &unpack_fit,
+    &unpack_trx,
     &unpack_lzop,
     &unpack_libarchive,
     &unpack_stream,

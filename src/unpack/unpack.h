@@ -153,6 +153,11 @@ struct unpack_reader {
        asked once its entries were read; 0 when not known. Carving goes on
        after them. */
     uint64_t (*extent)(const void *state);
+    /* Optional. Whether open checked more than a magic number (a header
+       checksum, a structure chance bytes would not have): a carved
+       candidate it opened is then no magic number by chance, and a
+       failure of its first entry is reported, not taken for one. */
+    bool (*verified)(const void *state);
 };
 
 /* An opened container. */
@@ -202,6 +207,11 @@ static inline const char *unpack_format(const struct unpack *u)
 static inline uint64_t unpack_extent(const struct unpack *u)
 {
     return u->reader->extent ? u->reader->extent(u->state) : 0;
+}
+
+static inline bool unpack_verified(const struct unpack *u)
+{
+    return u->reader->verified != NULL && u->reader->verified(u->state);
 }
 
 static inline unsigned unpack_levels(const struct unpack *u)

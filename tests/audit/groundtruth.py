@@ -109,15 +109,25 @@ FORMATS = [
      "xz", "!tar!/./", {"mode", "link"}),
     ("rootfs.tar.lzo", "tar -C root -cf - . | lzop -c >rootfs.tar.lzo",
      "lzop", "!tar!/./", {"mode", "link"}),
-    ("rootfs.cramfs", "mkfs.cramfs root rootfs.cramfs",
-     "cramfs", "!/", {"mode", "link"}),
-    ("rootfs-be.cramfs",
-     "mkfs.cramfs root le.cramfs && cramfsswap le.cramfs rootfs-be.cramfs",
-     "cramfs", "!/", {"mode", "link"}),
     ("rootfs.zip", "cd root && zip -qry ../rootfs.zip .",
      "zip", "!/", {"mode", "link"}),
     ("rootfs.7z", "cd root && 7z a -snl -bd -bso0 ../rootfs.7z .",
      "7zip", "!/", {"link"}),
+    # U-Boot's legacy image of the initramfs, as a ramdisk
+    ("rootfs.uimg",
+     "mkimage -A arm -O linux -T ramdisk -C none -n rootfs "
+     "-d rootfs.cpio.gz rootfs.uimg",
+     "uimage", "!/rootfs!gzip+cpio!/", {"mode", "link"}),
+    # a Broadcom TRX: a loader, a compressed kernel, the root file system
+    ("rootfs.trx",
+     "head -c 2048 /usr/bin/cpio >loader.bin && "
+     "gzip -9 -n -c root/bin/busybox >kernel.gz && "
+     "(cd root && find . -mindepth 1 | sort | "
+     "cpio -o -H newc --quiet >../rootfs.cpio) && "
+     "python3 %s trx rootfs.trx loader.bin kernel.gz rootfs.cpio"
+     % os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    "fwbuild.py"),
+     "trx", "!/rootfs!cpio!/", {"mode", "link"}),
 ]
 
 

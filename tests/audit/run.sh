@@ -32,7 +32,7 @@ finish() {
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/candor-audit.XXXXXX")
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-for tool in tar gzip bzip2 cpio zip 7z sha256sum python3; do
+for tool in tar gzip bzip2 cpio zip 7z sha256sum python3 mkimage dtc; do
     if ! command -v $tool >/dev/null 2>&1; then
         bad "$tool is not installed (scripts/setup.sh installs it)"
     fi
@@ -196,6 +196,10 @@ got=$(json_query "$WORK/zeros.jsonl" '[(r["vpath"],r["size"],r["sha256"]) for r 
 # Carving: containers glued into one blob (tests/audit/carve.py).
 python3 "$HERE/carve.py" "$CANDOR" "$WORK" >"$WORK/carve.out"
 tally "$WORK/carve.out"
+
+# Firmware images: uImage, FIT, TRX (tests/audit/firmware.py).
+python3 "$HERE/firmware.py" "$CANDOR" "$WORK" >"$WORK/firmware.out"
+tally "$WORK/firmware.out"
 
 # The ground-truth product: a root file system in every container format,
 # glued into one blob (tests/audit/groundtruth.py).

@@ -1,0 +1,189 @@
+/* Unit tests of the firmware image readers (src/unpack: uimage.c, trx.c):
+ * images laid out here by their published descriptions, their checksums
+ * by zlib's crc32, each entry read whole and in small pieces (unpack.h: a
+ * read goes on where the last one stopped). */
+#include <stdint.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../harness.h"
+#include "base/mem.h"
+#include "unpack/trx.h"
+#include "unpack/uimage.h"
+#include "unpack/unpack.h"
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* Reads the current entry in pieces of piece bytes into out; the stop of
+   the last piece in *stop. Returns the bytes read. */
+static size_t read_pieces(struct unpack *u, size_t piece, uint8_t *out,
+                          size_t cap, enum unpack_stop *stop)
+{
+    size_t got = 0;
+
+    for (int calls = 0; calls < 10000; calls++) {
+        struct unpack_sink sink;
+        unpack_sink_init(&sink, piece, UINT64_MAX, 0);
+        unpack_read(u, &sink);
+        if (sink.len > 0 && got + sink.len <= cap)
+            memcpy(out + got, sink.data, sink.len);
+        got += sink.len;
+        mem_free(sink.data);
+        *stop = sink.stop;
+        if (sink.stop != UNPACK_STOP_SIZE)
+            break;
+    }
+    return got;
+}
+
+/* A multi-file uImage (U-Boot's include/image.h): the 64-byte header,
+   the table 5, 3, 0, then "hello" padded to 4 and "abc". */
+static size_t make_multi(uint8_t *img)
+{
+    static const uint8_t payload[] = {0, 0, 0, 5, 0, 0, 0, 3, 0, 0, 0, 0,
+                                      'h', 'e', 'l', 'l', 'o', 0, 0, 0,
+                                      'a', 'b', 'c'};
+    size_t n = sizeof(payload);
+
+    memset(img, 0, 64);
+    put_be32(img, 0x27051956);
+    put_be32(img + 12, (uint32_t)n);
+    put_be32(img + 24, (uint32_t)crc32(0, payload, (uInt)n));
+    img[30] = 4; /* multi-file */
+    memcpy(img + 32, "m", 1);
+    memcpy(img + 64, payload, n);
+    put_be32(img + 4, (uint32_t)crc32(0, img, 64));
+    return 64 + n;
+}
+
+TEST(uimage_multi_file_entries_in_pieces_and_the_data_crc)
+{
+    uint8_t img[128], out[16];
+    size_t n = make_multi(img);
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    CHECK_INT(unpack_open_with(&unpack_uimage, img, n, &u, msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "m/0");
+    CHECK_INT(read_pieces(&u, 2, out, sizeof(out), &stop), 5);
+    CHECK(memcmp(out, "hello", 5) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "m/1");
+    CHECK_INT(read_pieces(&u, 1, out, sizeof(out), &stop), 3);
+    CHECK(memcmp(out, "abc", 3) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_END);
+    CHECK_INT(unpack_extent(&u), n);
+    unpack_close(&u);
+
+    img[64 + 12] = 'j'; /* "jello": the data CRC fails on the last entry */
+    CHECK_INT(unpack_open_with(&unpack_uimage, img, n, &u, msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 100, out, sizeof(out), &stop), 5);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 2, out, sizeof(out), &stop), 3);
+    CHECK_INT(stop, UNPACK_STOP_ERROR); /* after its bytes */
+    CHECK(strstr(unpack_error(&u), "CRC-32") != NULL);
+    unpack_close(&u);
+
+    img[20] ^= 1; /* the header's CRC fails: no uImage */
+    CHECK_INT(unpack_open_with(&unpack_uimage, img, n, &u, msg, sizeof(msg)),
+              UNPACK_NOT_CONTAINER);
+}
+
+TEST(uimage_truncated_payload_gives_what_is_there)
+{
+    uint8_t img[128], out[16];
+    size_t n = make_multi(img);
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    CHECK_INT(unpack_open_with(&unpack_uimage, img, n - 2, &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 5);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 1);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    CHECK(strstr(unpack_error(&u), "truncated") != NULL);
+    CHECK_INT(unpack_extent(&u), 0); /* unknown: the image is cut */
+    unpack_close(&u);
+}
+
+/* A TRX v1 (OpenWrt's docs/techref/headers): partitions at 28 ("loader"
+   of 8 bytes) and 36 (a "kernel" of 12), length 48; the CRC-32 from the
+   flags on, without the final inversion. */
+TEST(trx_partitions_in_pieces_and_the_image_crc)
+{
+    uint8_t img[48], out[16];
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    memset(img, 0, sizeof(img));
+    memcpy(img, "HDR0", 4);
+    put_le32(img + 4, sizeof(img));
+    put_le32(img + 12, 1u << 16);
+    put_le32(img + 16, 28);
+    put_le32(img + 20, 36);
+    memcpy(img + 28, "LOADER..", 8);
+    memcpy(img + 36, "KERNEL-BYTES", 12);
+    put_le32(img + 8, ~(uint32_t)crc32(0, img + 12, sizeof(img) - 12));
+    CHECK_INT(unpack_open_with(&unpack_trx, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "loader");
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 8);
+    CHECK(memcmp(out, "LOADER..", 8) == 0);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "kernel");
+    CHECK_INT(read_pieces(&u, 5, out, sizeof(out), &stop), 12);
+    CHECK(memcmp(out, "KERNEL-BYTES", 12) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_END);
+    CHECK_INT(unpack_extent(&u), sizeof(img));
+    unpack_close(&u);
+
+    img[40] = 'X'; /* the CRC fails on the last partition */
+    CHECK_INT(unpack_open_with(&unpack_trx, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 100, out, sizeof(out), &stop), 8);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 100, out, sizeof(out), &stop), 12);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    unpack_close(&u);
+
+    put_le32(img + 20, 20); /* a partition inside the header: no TRX */
+    CHECK_INT(unpack_open_with(&unpack_trx, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_NOT_CONTAINER);
+}
