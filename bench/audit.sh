@@ -48,7 +48,8 @@ read -r c_s c_kb <"$WORK/candor.time"
 read -r b_s b_kb <"$WORK/binwalk.time"
 bw_version=$(binwalk --help 2>&1 | sed -n 's/^Binwalk v//p' | head -n 1)
 
-echo "ground truth: $c_all regular files in 4+ containers, blob of $size bytes"
+n_parts=$(wc -l <"$WORK/gt/parts.tsv")
+echo "ground truth: $c_all regular files in each of $n_parts containers, blob of $size bytes"
 printf '| tool | recall | wall s | peak MiB |\n| --- | --- | --- | --- |\n'
 awk -v f="$c_found" -v a="$c_all" -v s="$c_s" -v k="$c_kb" \
     'BEGIN { printf "| candor audit | %s/%s | %s | %.1f |\n", f, a, s, k / 1024 }'
