@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "audit/audit.h"
+#include "audit/extract.h"
 #include "candor.h"
 #include "compile.h"
 #include "options.h"
@@ -34,6 +35,7 @@ struct audit_opts {
     int n_rules;
     const char *compiled; /* -C */
     const char *sarif;    /* --sarif FILE, or NULL */
+    const char *extract;  /* --extract DIR */
     bool json;
     bool fail_on_set;
     enum finding_severity fail_on;
@@ -43,8 +45,8 @@ struct audit_opts {
 static const char audit_usage[] =
     "Usage: candor audit [--rules [NS:]RULES_FILE]... [-C COMPILED] "
     "[--json]\n"
-    "                    [--sarif FILE] [--fail-on SEVERITY] [LIMITS] "
-    "PRODUCT...\n";
+    "                    [--sarif FILE] [--fail-on SEVERITY] [--extract DIR]\n"
+    "                    [LIMITS] PRODUCT...\n";
 
 static void help(void)
 {
@@ -59,6 +61,8 @@ static void help(void)
         "      --fail-on SEVERITY   exit 1 when a finding is at least "
         "SEVERITY\n"
         "                           (info, low, medium, high, critical)\n"
+        "      --extract DIR        write every unpacked file under DIR "
+        "(new or empty)\n"
         "      --max-depth N        containers inside containers (32)\n"
         "      --max-total-bytes N  bytes unpacked per product (4G)\n"
         "      --max-entry-bytes N  bytes read of one entry (256M)\n"
@@ -97,7 +101,7 @@ static bool parse_number(const char *s, bool size, uint64_t *out)
 }
 
 enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_DEPTH, OPT_TOTAL, OPT_ENTRY,
-       OPT_RATIO, OPT_FILES, OPT_TIMEOUT };
+       OPT_RATIO, OPT_FILES, OPT_TIMEOUT, OPT_EXTRACT };
 
 /* A limit option's value into its field; false if malformed. */
 static bool set_limit(struct audit_opts *o, int opt, const char *arg)
@@ -137,6 +141,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
         {"max-ratio", required_argument, NULL, OPT_RATIO},
         {"max-files", required_argument, NULL, OPT_FILES},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"extract", required_argument, NULL, OPT_EXTRACT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -159,6 +164,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
         case 'h': help(); return -1;
         case OPT_JSON: o->json = true; break;
         case OPT_SARIF: o->sarif = optarg; break;
+        case OPT_EXTRACT: o->extract = optarg; break;
         case OPT_FAIL_ON:
             o->fail_on_set = true;
             if (!finding_severity_parse(optarg, strlen(optarg), &o->fail_on))
@@ -309,10 +315,22 @@ static bool sarif_close(const char *path, FILE *file, struct sarif *sarif,
     return ok;
 }
 
+static bool open_extract(const struct audit_opts *o, struct extract **x)
+{
+    char msg[512];
+    enum candor_status rc = extract_new(o->extract, x, msg, sizeof(msg));
+
+    if (rc != CANDOR_OK)
+        fprintf(stderr, "error: --extract %s\n",
+                rc == CANDOR_ERROR_IO ? msg : candor_status_str(rc));
+    return rc == CANDOR_OK;
+}
+
 static int run(struct audit_opts *o, char **products, int n)
 {
     struct candor_rules *rules = get_rules(o);
     struct audit *audit = NULL;
+    struct extract *extract = NULL;
     struct report report;
     struct progress progress;
     FILE *sarif_file = NULL;
@@ -320,12 +338,15 @@ static int run(struct audit_opts *o, char **products, int n)
     double start = now();
     int ret = 0;
 
-    if (rules == NULL)
+    if (rules == NULL || (o->extract != NULL && !open_extract(o, &extract))) {
+        candor_rules_free(rules);
         return 2;
+    }
     report_init(&report, stdout, o->json);
     if (o->sarif != NULL &&
         !sarif_open(o->sarif, &sarif_file, &report.sarif)) {
         report_fini(&report);
+        extract_free(extract);
         candor_rules_free(rules);
         return 2;
     }
@@ -335,8 +356,10 @@ static int run(struct audit_opts *o, char **products, int n)
         report.on_record_ctx = &progress;
     }
     rc = audit_new(rules, &o->limits, &report, &audit);
-    if (rc == CANDOR_OK)
+    if (rc == CANDOR_OK) {
+        audit_set_extract(audit, extract);
         rc = audit_all(audit, products, n);
+    }
     if (report.on_record != NULL)
         progress_end(&progress);
     report_summary(&report, now() - start);
@@ -353,6 +376,7 @@ static int run(struct audit_opts *o, char **products, int n)
         !sarif_close(o->sarif, sarif_file, report.sarif, ret != 2))
         ret = 2;
     audit_free(audit);
+    extract_free(extract);
     report_fini(&report);
     candor_rules_free(rules);
     return ret;

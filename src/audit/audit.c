@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/extract.h"
 #include "base/buf.h"
 #include "base/digest.h"
 #include "base/mem.h"
@@ -26,6 +27,7 @@ struct audit {
     struct candor_scanner *scanner;
     struct carver *carver;
     struct report *report;
+    struct extract *extract; /* --extract DIR, or NULL */
     struct buf text; /* the evidence or message of the finding being made */
     struct buf name; /* "namespace:rule" */
     /* The product being audited. */
@@ -179,6 +181,11 @@ enum candor_status audit_new(const struct candor_rules *rules,
     return CANDOR_OK;
 }
 
+void audit_set_extract(struct audit *a, struct extract *x)
+{
+    a->extract = x;
+}
+
 void audit_free(struct audit *a)
 {
     if (a == NULL)
@@ -251,7 +258,17 @@ static const char *kind_name(enum unpack_kind k)
 
 static enum candor_status audit_data(struct audit *a, const char *vpath,
                                      const uint8_t *data, size_t len,
-                                     uint32_t depth);
+                                     uint32_t depth, struct extract_file *xf);
+
+/* An extraction that failed is a finding; the audit goes on. */
+static enum candor_status extracted(struct audit *a, const char *vpath,
+                                    enum candor_status rc)
+{
+    if (rc == CANDOR_ERROR_IO)
+        problem(a, FINDING_UNPACK_ERROR, "extract.error", vpath, "%s",
+                extract_error(a->extract));
+    return rc == CANDOR_ERROR_NOMEM ? rc : CANDOR_OK;
+}
 
 /* The container's state while its entries are read. */
 struct level {
@@ -267,6 +284,7 @@ struct level {
        chance) and nothing of it is reported. */
     bool trial;
     bool rejected;
+    struct extract_dir xd; /* where --extract writes its entries */
 };
 
 /* Counts an entry that is reported. */
@@ -326,6 +344,7 @@ static enum candor_status regular(struct audit *a, struct level *lv,
     size_t len;
     struct unpack_sink sink;
     enum unpack_stop stop;
+    struct extract_file xf;
     enum candor_status rc;
 
     if (__builtin_mul_overflow(a->lim.max_ratio, (uint64_t)lv->len,
@@ -367,9 +386,35 @@ static enum candor_status regular(struct audit *a, struct level *lv,
                                .sha256 = sha,
                            });
     read_stopped(a, lv, vpath, stop, max);
-    rc = audit_data(a, vpath, data, len, lv->depth);
+    rc = extracted(a, vpath,
+                   extract_write(a->extract, &lv->xd, e, vpath, data, len,
+                                 &xf));
+    if (rc == CANDOR_OK)
+        rc = audit_data(a, vpath, data, len, lv->depth, &xf);
+    extract_file_fini(&xf);
     mem_free(data);
     return rc;
+}
+
+/* Records an entry that is not read: a directory, a link, a device. */
+static enum candor_status other(struct audit *a, struct level *lv,
+                                const struct unpack_entry *e,
+                                const char *vpath)
+{
+    count_entry(a, lv);
+    report_file(a->report, &(struct report_file){
+                               .vpath = vpath,
+                               .parent_len = lv->parent_len,
+                               .kind = kind_name(e->kind),
+                               .size = e->size > 0 ? (uint64_t)e->size : 0,
+                               .mode = e->mode,
+                               .uid = e->uid,
+                               .gid = e->gid,
+                               .link = e->link,
+                           });
+    return extracted(a, vpath,
+                     extract_record(a->extract, &lv->xd, e,
+                                    kind_name(e->kind), vpath));
 }
 
 /* One entry: UNPACK_END or _FATAL end the container. */
@@ -406,19 +451,8 @@ static enum candor_status entry(struct audit *a, struct level *lv,
         return CANDOR_ERROR_NOMEM;
     if (e.kind == UNPACK_REGULAR || (e.kind == UNPACK_HARDLINK && e.size > 0))
         rc = regular(a, lv, &e, vpath);
-    else {
-        count_entry(a, lv);
-        report_file(a->report, &(struct report_file){
-                                   .vpath = vpath,
-                                   .parent_len = lv->parent_len,
-                                   .kind = kind_name(e.kind),
-                                   .size = e.size > 0 ? (uint64_t)e.size : 0,
-                                   .mode = e.mode,
-                                   .uid = e.uid,
-                                   .gid = e.gid,
-                                   .link = e.link,
-                               });
-    }
+    else
+        rc = other(a, lv, &e, vpath);
     mem_free(vpath);
     return rc;
 }
@@ -442,7 +476,8 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
                                          const uint8_t *data, size_t len,
                                          uint64_t offset, uint32_t depth,
                                          const struct unpack_reader *reader,
-                                         bool trial, struct opened *out)
+                                         bool trial, struct opened *out,
+                                         struct extract_file *xf)
 {
     struct level lv = {
         .len = len, .parent_len = strlen(vpath), .trial = trial};
@@ -485,6 +520,8 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
     }
     lv.vpath = cvpath;
     lv.trial = trial && !unpack_verified(&lv.u);
+    /* Its directory is named after its vpath's last part: "zip@0x200". */
+    extract_dir_init(&lv.xd, xf, cvpath + lv.parent_len + 1, cvpath);
     lv.depth = depth + unpack_levels(&lv.u);
     if (lv.depth > a->lim.max_depth) {
         if (!trial)
@@ -505,11 +542,12 @@ static enum candor_status open_container(struct audit *a, const char *vpath,
         out->ok = true;
         out->extent = n > 0 && n <= len ? n : len;
     }
+    extract_dir_fini(&lv.xd);
     unpack_close(&lv.u);
     mem_free(cvpath);
     if (again != NULL)
         return open_container(a, vpath, data, len, offset, depth, again,
-                              trial, out);
+                              trial, out, xf);
     return rc;
 }
 
@@ -595,7 +633,7 @@ static void layout_report(struct audit *a, const char *vpath,
  */
 static enum candor_status unpack_all(struct audit *a, const char *vpath,
                                      const uint8_t *data, size_t len,
-                                     uint32_t depth)
+                                     uint32_t depth, struct extract_file *xf)
 {
     struct carve_candidate *c = NULL;
     struct layout l = {.r = NULL};
@@ -604,7 +642,7 @@ static enum candor_status unpack_all(struct audit *a, const char *vpath,
     size_t n_cands;
     bool more;
     enum candor_status rc =
-        open_container(a, vpath, data, len, 0, depth, NULL, false, &o);
+        open_container(a, vpath, data, len, 0, depth, NULL, false, &o, xf);
 
     if (rc != CANDOR_OK || a->stopped)
         return rc;
@@ -632,7 +670,7 @@ static enum candor_status unpack_all(struct audit *a, const char *vpath,
         if (c[i].offset < pos || out_of_time(a, vpath))
             continue;
         rc = open_container(a, vpath, data + c[i].offset, len - c[i].offset,
-                            c[i].offset, depth, c[i].reader, true, &o);
+                            c[i].offset, depth, c[i].reader, true, &o, xf);
         if (rc == CANDOR_OK && o.ok) {
             if (!layout_add(&l, c[i].offset, &o))
                 rc = CANDOR_ERROR_NOMEM;
@@ -648,13 +686,13 @@ static enum candor_status unpack_all(struct audit *a, const char *vpath,
 
 static enum candor_status audit_data(struct audit *a, const char *vpath,
                                      const uint8_t *data, size_t len,
-                                     uint32_t depth)
+                                     uint32_t depth, struct extract_file *xf)
 {
     enum candor_status rc = scan(a, vpath, data, len);
 
     if (rc != CANDOR_OK || a->stopped)
         return rc;
-    return unpack_all(a, vpath, data, len, depth);
+    return unpack_all(a, vpath, data, len, depth, xf);
 }
 
 static enum candor_status product(struct audit *a, const char *name,
@@ -662,6 +700,8 @@ static enum candor_status product(struct audit *a, const char *name,
                                   const struct stat *st)
 {
     uint8_t sha[DIGEST_SHA256_LEN];
+    struct extract_file xf;
+    enum candor_status rc;
 
     a->deadline = a->lim.timeout ? unpack_now() + a->lim.timeout : 0;
     a->bytes = 0;
@@ -678,7 +718,13 @@ static enum candor_status product(struct audit *a, const char *name,
                                .gid = st ? (int64_t)st->st_gid : 0,
                                .sha256 = sha,
                            });
-    return audit_data(a, name, data, len, 0);
+    rc = extracted(a, name, extract_product(a->extract, name, &xf));
+    if (rc == CANDOR_OK)
+        rc = audit_data(a, name, data, len, 0, &xf);
+    extract_file_fini(&xf);
+    if (rc == CANDOR_OK)
+        rc = extracted(a, name, extract_flush(a->extract));
+    return rc;
 }
 
 enum candor_status audit_mem(struct audit *a, const char *name,

@@ -5,7 +5,8 @@
  * itself included, and reports findings and files (src/report).
  *
  * Everything stays in memory: a product is mapped read-only, each entry is
- * read into a buffer that lives while the entries inside it are audited.
+ * read into a buffer that lives while the entries inside it are audited
+ * (and written under a directory only with audit_set_extract).
  * Peak memory is about the sum of the entries on the current nesting path,
  * each at most max_entry_bytes, all together at most max_total_bytes.
  * Every limit that stops something is a finding of kind LIMIT; a container
@@ -39,6 +40,11 @@ enum candor_status audit_new(const struct candor_rules *rules,
                              const struct audit_limits *limits,
                              struct report *report, struct audit **out);
 void audit_free(struct audit *a);
+
+struct extract;
+/* With x (extract.h, borrowed), every file unpacked is also written
+ * under x's directory; NULL: nothing is written (the default). */
+void audit_set_extract(struct audit *a, struct extract *x);
 
 /*
  * Audits one product held in memory; name is its virtual path's root.

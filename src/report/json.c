@@ -1,8 +1,8 @@
-/* json.c - JSON strings for report.c (see report_json_string). */
+/* json.c - JSON strings for report.c (see report_json_string) and the
+ * UTF-8 check they use. */
 #include "report/report.h"
 
-/* Length of the valid UTF-8 sequence at s (of n bytes), 0 if invalid. */
-static size_t utf8_len(const uint8_t *s, size_t n)
+size_t report_utf8_len(const uint8_t *s, size_t n)
 {
     uint8_t c = s[0], lo = 0x80, hi = 0xbf;
     size_t len;
@@ -45,7 +45,8 @@ void report_json_string(struct buf *b, const char *s, size_t len)
             buf_putc(b, p[i++]);
         } else if (p[i] >= 0x20 && p[i] < 0x7f) {
             buf_putc(b, p[i++]);
-        } else if (p[i] >= 0x80 && (n = utf8_len(p + i, len - i)) > 0) {
+        } else if (p[i] >= 0x80 &&
+                   (n = report_utf8_len(p + i, len - i)) > 0) {
             buf_append(b, p + i, n);
             i += n;
         } else {

@@ -96,5 +96,8 @@ bool report_has_at_least(const struct report *r, enum finding_severity sev);
  * \u00XX. len bytes, which may include NULs.
  */
 void report_json_string(struct buf *b, const char *s, size_t len);
+/* The length of the valid UTF-8 sequence at s (of n bytes), 0 if invalid:
+ * overlong forms, surrogates and code points past U+10FFFF are. */
+size_t report_utf8_len(const uint8_t *s, size_t n);
 
 #endif

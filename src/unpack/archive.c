@@ -3,6 +3,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -93,6 +95,36 @@ static void support(struct archive *ar, bool raw_only)
     archive_read_support_format_warc(ar);
     archive_read_support_format_xar(ar);
     archive_read_support_format_zip(ar);
+}
+
+/*
+ * libarchive converts entry names to the current locale's character set
+ * and gives no name at all for one it cannot convert: under the C locale,
+ * a zip entry flagged UTF-8 with a non-ASCII name came out unnamed. So
+ * headers are read in C.UTF-8, switched for this thread only (uselocale):
+ * UTF-8 names come through as they are, other bytes are kept raw.
+ */
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_locale;
+
+static void make_utf8_locale(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* The next header, read in C.UTF-8 (the locale is unchanged without it). */
+static int next_header(struct archive *ar, struct archive_entry **ae)
+{
+    locale_t old = (locale_t)0;
+    int rc;
+
+    pthread_once(&utf8_once, make_utf8_locale);
+    if (utf8_locale != (locale_t)0)
+        old = uselocale(utf8_locale);
+    rc = archive_read_next_header(ar, ae);
+    if (utf8_locale != (locale_t)0)
+        uselocale(old);
+    return rc;
 }
 
 static void copy_message(struct archive *ar, char *msg, size_t msg_len)
@@ -268,7 +300,7 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
     }
     /* The format is known only once a header is read. Plain data is
        libarchive's raw format without a filter: not a container. */
-    a->first_rc = archive_read_next_header(a->ar, &a->first);
+    a->first_rc = next_header(a->ar, &a->first);
     if (n_filters(a) == 0 &&
         ((archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
              ARCHIVE_FORMAT_RAW ||
@@ -345,7 +377,7 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
     int rc = a->first_rc;
 
     if (a->given_first)
-        rc = archive_read_next_header(a->ar, &ae);
+        rc = next_header(a->ar, &ae);
     a->given_first = true;
     if (rc == ARCHIVE_EOF)
         return UNPACK_END;

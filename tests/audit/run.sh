@@ -4,7 +4,7 @@
 # output: every file of a nested product with its virtual path, size, mode,
 # symlink target and sha256 (stat and sha256sum on the originals); a rule
 # that matches one inner file at an offset found by python in the original;
-# exit codes. Then hostile products: nesting 100 deep, bombs, `../` and
+# exit codes; --extract (extract.sh). Then hostile products: nesting 100 deep, bombs, `../` and
 # absolute paths, a truncated container among good products.
 #
 # Prints one line per failure and ends with `N passed, N failed`.
@@ -209,6 +209,7 @@ python3 "$HERE/groundtruth.py" check "$WORK/gt" "$WORK/gt/audit.jsonl" \
     >"$WORK/gt.out"
 tally "$WORK/gt.out"
 
+. "$HERE/extract.sh"
 . "$HERE/hostile.sh"
 . "$HERE/sarif.sh"
 . "$HERE/progress.sh"
