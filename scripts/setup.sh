@@ -10,7 +10,7 @@ PACKAGES=(
     libmagic-dev libjansson-dev
     libarchive-dev          # candor audit: containers (src/unpack)
     liblzma-dev libbz2-dev libzstd-dev liblz4-dev liblzo2-dev   # compressed streams (src/unpack/stream.c, lzop.c)
-    tar gzip bzip2 xz-utils zstd lz4 lzop cpio zip p7zip-full busybox-static   # tests/audit builds its products
+    tar gzip bzip2 xz-utils zstd lz4 lzop cpio zip p7zip-full busybox-static cramfsswap   # tests/audit builds its products
     u-boot-tools device-tree-compiler   # tests/audit/firmware.py: mkimage, dtc
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time

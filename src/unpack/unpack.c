@@ -7,6 +7,7 @@
 
 #include "base/mem.h"
 #include "unpack/archive.h"
+#include "unpack/cramfs.h"
 #include "unpack/fit.h"
 #include "unpack/lzop.h"
 #include "unpack/stream.h"
@@ -22,6 +23,7 @@
  * that libarchive refused (a stream followed by other data).
  */
 static const struct unpack_reader *const readers[] = {
+    &unpack_cramfs,
     &unpack_uimage,
     &unpack_fit,
     &unpack_trx,

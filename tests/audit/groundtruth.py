@@ -113,6 +113,11 @@ FORMATS = [
      "zip", "!/", {"mode", "link"}),
     ("rootfs.7z", "cd root && 7z a -snl -bd -bso0 ../rootfs.7z .",
      "7zip", "!/", {"link"}),
+    ("rootfs.cramfs", "mkfs.cramfs root rootfs.cramfs",
+     "cramfs", "!/", {"mode", "link"}),
+    ("rootfs-be.cramfs",
+     "mkfs.cramfs root le.cramfs && cramfsswap le.cramfs rootfs-be.cramfs",
+     "cramfs", "!/", {"mode", "link"}),
     # U-Boot's legacy image of the initramfs, as a ramdisk
     ("rootfs.uimg",
      "mkimage -A arm -O linux -T ramdisk -C none -n rootfs "
