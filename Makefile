@@ -15,7 +15,8 @@ else
 BUILD    ?= build-san
 endif
 
-PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive liblzma libzstd liblz4
+PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive liblzma libzstd liblz4 \
+            libsquashfs1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -10,8 +10,10 @@ PACKAGES=(
     libmagic-dev libjansson-dev
     libarchive-dev          # candor audit: containers (src/unpack)
     liblzma-dev libbz2-dev libzstd-dev liblz4-dev liblzo2-dev   # compressed streams (src/unpack/stream.c, lzop.c)
+    libsquashfs-dev         # candor audit: SquashFS images (src/unpack/squashfs.c)
     tar gzip bzip2 xz-utils zstd lz4 lzop cpio zip p7zip-full busybox-static cramfsswap   # tests/audit builds its products
     u-boot-tools device-tree-compiler   # tests/audit/firmware.py: mkimage, dtc
+    squashfs-tools          # tests/audit/fs.sh: mksquashfs
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time
     python3-pefile          # expected values of tests/modules/check_pe_import_rva.py

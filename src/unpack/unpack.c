@@ -10,6 +10,7 @@
 #include "unpack/cramfs.h"
 #include "unpack/fit.h"
 #include "unpack/lzop.h"
+#include "unpack/squashfs.h"
 #include "unpack/stream.h"
 #include "unpack/trx.h"
 #include "unpack/uimage.h"
@@ -23,6 +24,7 @@
  * that libarchive refused (a stream followed by other data).
  */
 static const struct unpack_reader *const readers[] = {
+    &unpack_squashfs,
     &unpack_cramfs,
     &unpack_uimage,
     &unpack_fit,

@@ -12,14 +12,20 @@ import json
 import sys
 
 
-def main():
-    truth_path, audit_path = sys.argv[1], sys.argv[2]
+def file_records(audit_path):
+    """The file records of an audit's JSON Lines, by virtual path."""
     records = {}
     with open(audit_path, "rb") as f:
         for raw in f:
             rec = json.loads(raw)
             if rec.get("type") == "file":
                 records[rec["vpath"]] = rec
+    return records
+
+
+def main():
+    truth_path, audit_path = sys.argv[1], sys.argv[2]
+    records = file_records(audit_path)
     passed = failed = 0
     with open(truth_path, encoding="utf-8", errors="surrogateescape") as f:
         for line in f:

@@ -213,4 +213,5 @@ tally "$WORK/gt.out"
 . "$HERE/hostile.sh"
 . "$HERE/sarif.sh"
 . "$HERE/progress.sh"
+. "$HERE/fs.sh"
 finish
