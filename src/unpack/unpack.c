@@ -10,6 +10,7 @@
 #include "unpack/cramfs.h"
 #include "unpack/fit.h"
 #include "unpack/lzop.h"
+#include "unpack/sparse.h"
 #include "unpack/squashfs.h"
 #include "unpack/stream.h"
 #include "unpack/trx.h"
@@ -29,6 +30,7 @@ static const struct unpack_reader *const readers[] = {
     &unpack_uimage,
     &unpack_fit,
     &unpack_trx,
+    &unpack_sparse,
     &unpack_lzop,
     &unpack_libarchive,
     &unpack_stream,

@@ -340,4 +340,5 @@ def main():
     print("%d passed, %d failed" % (passed, failed))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,8 @@
 """fwbuild.py - firmware images that Debian has no tool to make, built
 from their published descriptions (never from candor's readers).
 
-As a module: trx(). As a command (for groundtruth.py's FORMATS):
+As a module: trx(), sparse(). As a command (for groundtruth.py's
+FORMATS):
     fwbuild.py trx OUT FILE...      a TRX v1 image of the files
 """
 import struct
@@ -38,6 +39,50 @@ def trx(parts, version=1, bin_ff=True):
     struct.pack_into("<I", body, 8, crc)
     ends = offsets[1:] + [len(body)]
     return bytes(body), [(o, e - o) for o, e in zip(offsets, ends)]
+
+
+SPARSE_RAW, SPARSE_FILL, SPARSE_DONT_CARE, SPARSE_CRC32 = (
+    0xCAC1, 0xCAC2, 0xCAC3, 0xCAC4)
+
+
+def sparse(chunks, blk_sz=4096, total_blks=None, image_crc=False,
+           header_extra=b"", chunk_extra=b""):
+    """An Android sparse image laid out as AOSP's libsparse describes it
+    (system/core/libsparse/sparse_format.h), for what img2simg does not
+    write (don't-care and CRC32 chunks, an image checksum, longer
+    headers). chunks: (type, blocks, data): RAW data is the blocks' bytes,
+    FILL data the 4-byte value, DONT_CARE none, CRC32 none (the CRC-32 of
+    the image expanded so far is put in). The file header: magic
+    0xED26FF3A, major 1, minor 0, file_hdr_sz, chunk_hdr_sz, blk_sz,
+    total_blks (default: the chunks' blocks), total_chunks and
+    image_checksum (the CRC-32 of the whole expanded image when
+    image_crc, else 0); a chunk header: type, reserved, chunk_sz in
+    blocks, total_sz in bytes with the header. Returns (image, the
+    expanded image)."""
+    out = bytearray()
+    expanded = bytearray()
+    for ctype, blocks, data in chunks:
+        if ctype == SPARSE_RAW:
+            assert len(data) == blocks * blk_sz
+            expanded += data
+        elif ctype == SPARSE_FILL:
+            expanded += data * (blocks * blk_sz // 4)
+        elif ctype == SPARSE_DONT_CARE:
+            expanded += bytes(blocks * blk_sz)
+            data = b""
+        else:
+            data = struct.pack("<I", zlib.crc32(bytes(expanded)))
+        out += struct.pack("<HHII", ctype, 0, blocks,
+                           12 + len(chunk_extra) + len(data))
+        out += chunk_extra + data
+    if total_blks is None:
+        total_blks = len(expanded) // blk_sz
+    expanded += bytes(total_blks * blk_sz - len(expanded))
+    crc = zlib.crc32(bytes(expanded)) if image_crc else 0
+    header = struct.pack("<IHHHHIIII", 0xED26FF3A, 1, 0,
+                         28 + len(header_extra), 12 + len(chunk_extra),
+                         blk_sz, total_blks, len(chunks), crc)
+    return header + header_extra + bytes(out), bytes(expanded)
 
 
 if __name__ == "__main__":

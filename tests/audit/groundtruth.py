@@ -123,6 +123,10 @@ FORMATS = [
      "mkimage -A arm -O linux -T ramdisk -C none -n rootfs "
      "-d rootfs.cpio.gz rootfs.uimg",
      "uimage", "!/rootfs!gzip+cpio!/", {"mode", "link"}),
+    # an Android sparse image (img2simg) of the CramFS image, which the
+    # audit expands and opens in turn
+    ("rootfs.simg", "img2simg rootfs.cramfs rootfs.simg",
+     "sparse", "!cramfs!/", {"mode", "link"}),
     # a Broadcom TRX: a loader, a compressed kernel, the root file system
     ("rootfs.trx",
      "head -c 2048 /usr/bin/cpio >loader.bin && "

@@ -32,7 +32,8 @@ finish() {
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/candor-audit.XXXXXX")
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-for tool in tar gzip bzip2 cpio zip 7z sha256sum python3 mkimage dtc; do
+for tool in tar gzip bzip2 cpio zip 7z sha256sum python3 mkimage dtc \
+    img2simg simg2img; do
     if ! command -v $tool >/dev/null 2>&1; then
         bad "$tool is not installed (scripts/setup.sh installs it)"
     fi
@@ -200,6 +201,10 @@ tally "$WORK/carve.out"
 # Firmware images: uImage, FIT, TRX (tests/audit/firmware.py).
 python3 "$HERE/firmware.py" "$CANDOR" "$WORK" >"$WORK/firmware.out"
 tally "$WORK/firmware.out"
+
+# Android's images: sparse (tests/audit/android.py).
+python3 "$HERE/android.py" "$CANDOR" "$WORK" >"$WORK/android.out"
+tally "$WORK/android.out"
 
 # The ground-truth product: a root file system in every container format,
 # glued into one blob (tests/audit/groundtruth.py).

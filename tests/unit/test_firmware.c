@@ -1,4 +1,5 @@
-/* Unit tests of the firmware image readers (src/unpack: uimage.c, trx.c):
+/* Unit tests of the firmware image readers (src/unpack: uimage.c, trx.c,
+ * sparse.c):
  * images laid out here by their published descriptions, their checksums
  * by zlib's crc32, each entry read whole and in small pieces (unpack.h: a
  * read goes on where the last one stopped). */
@@ -8,6 +9,7 @@
 
 #include "../harness.h"
 #include "base/mem.h"
+#include "unpack/sparse.h"
 #include "unpack/trx.h"
 #include "unpack/uimage.h"
 #include "unpack/unpack.h"
@@ -186,4 +188,124 @@ TEST(trx_partitions_in_pieces_and_the_image_crc)
     CHECK_INT(unpack_open_with(&unpack_trx, img, sizeof(img), &u, msg,
                                sizeof(msg)),
               UNPACK_NOT_CONTAINER);
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+/* An Android sparse image (AOSP libsparse's sparse_format.h) of 8-byte
+   blocks: a raw block "RAWBLOCK", two blocks filled with "ab12", one
+   don't-care block, a CRC32 chunk of the 32 bytes so far. */
+static size_t make_sparse(uint8_t *img, uint8_t *want)
+{
+    size_t n = 28;
+
+    memcpy(want, "RAWBLOCKab12ab12ab12ab12\0\0\0\0\0\0\0\0", 32);
+    memset(img, 0, 28);
+    put_le32(img, 0xED26FF3A);
+    put_le16(img + 4, 1);
+    put_le16(img + 8, 28);
+    put_le16(img + 10, 12);
+    put_le32(img + 12, 8);
+    put_le32(img + 16, 4);
+    put_le32(img + 20, 4);
+    put_le16(img + n, 0xCAC1), put_le32(img + n + 4, 1);
+    put_le32(img + n + 8, 20), memcpy(img + n + 12, "RAWBLOCK", 8);
+    n += 20;
+    put_le16(img + n, 0xCAC2), put_le32(img + n + 4, 2);
+    put_le32(img + n + 8, 16), memcpy(img + n + 12, "ab12", 4);
+    n += 16;
+    put_le16(img + n, 0xCAC3), put_le32(img + n + 4, 1);
+    put_le32(img + n + 8, 12);
+    n += 12;
+    put_le16(img + n, 0xCAC4), put_le32(img + n + 4, 0);
+    put_le32(img + n + 8, 16);
+    put_le32(img + n + 12, (uint32_t)crc32(0, want, 32));
+    return n + 16;
+}
+
+TEST(sparse_chunks_in_pieces_and_the_crc_chunk)
+{
+    uint8_t img[128], want[32], out[64];
+    size_t n = make_sparse(img, want);
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    for (size_t piece = 1; piece <= 7; piece += 3) {
+        CHECK_INT(unpack_open_with(&unpack_sparse, img, n, &u, msg,
+                                   sizeof(msg)),
+                  UNPACK_OK);
+        CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+        CHECK(e.unnamed);
+        CHECK_INT(e.size, 32);
+        CHECK_INT(read_pieces(&u, piece, out, sizeof(out), &stop), 32);
+        CHECK(memcmp(out, want, 32) == 0);
+        CHECK_INT(stop, UNPACK_STOP_NONE);
+        CHECK_INT(unpack_next(&u, &e), UNPACK_END);
+        CHECK_INT(unpack_extent(&u), n);
+        unpack_close(&u);
+    }
+
+    img[28 + 12] = 'r'; /* the CRC32 chunk fails, after the bytes */
+    CHECK_INT(unpack_open_with(&unpack_sparse, img, n, &u, msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 5, out, sizeof(out), &stop), 32);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    CHECK(strstr(unpack_error(&u), "CRC32") != NULL);
+    unpack_close(&u);
+
+    /* cut in the fill chunk: the raw block, then the error */
+    CHECK_INT(unpack_open_with(&unpack_sparse, img, 28 + 20 + 14, &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 100, out, sizeof(out), &stop), 8);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    CHECK_INT(unpack_extent(&u), 48);
+    unpack_close(&u);
+
+    put_le16(img + 4, 2); /* major version 2: not this format */
+    CHECK_INT(unpack_open_with(&unpack_sparse, img, n, &u, msg, sizeof(msg)),
+              UNPACK_NOT_CONTAINER);
+}
+
+/* A don't-care chunk of 2^32 - 1 blocks of 2 GiB (2^63 bytes) in a file
+   of 40 bytes: nothing is allocated for it, the ratio limit stops it. */
+TEST(sparse_huge_dont_care_stops_at_the_ratio_limit)
+{
+    uint8_t img[40];
+    struct unpack u;
+    struct unpack_entry e;
+    struct unpack_sink sink;
+    char msg[64];
+
+    memset(img, 0, sizeof(img));
+    put_le32(img, 0xED26FF3A);
+    put_le16(img + 4, 1);
+    put_le16(img + 8, 28);
+    put_le16(img + 10, 12);
+    put_le32(img + 12, 1u << 31);
+    put_le32(img + 16, 0xFFFFFFFFu);
+    put_le32(img + 20, 1);
+    put_le16(img + 28, 0xCAC3);
+    put_le32(img + 32, 0xFFFFFFFFu);
+    put_le32(img + 36, 12);
+    CHECK_INT(unpack_open_with(&unpack_sparse, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(e.size, (int64_t)0x7FFFFFFF80000000);
+    unpack_sink_init(&sink, 1u << 16, 40u * 1000, 0);
+    sink.drain = true;
+    unpack_read(&u, &sink);
+    CHECK_INT(unpack_sink_result(&sink), UNPACK_STOP_RATIO);
+    CHECK_INT(sink.len, 1u << 16);
+    mem_free(sink.data);
+    unpack_close(&u);
 }

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""android.py - Android's image formats (src/unpack: sparse.c, bootimg.c)
+against images built here, never against candor's own output.
+
+Usage: android.py CANDOR WORKDIR
+Sparse images: img2simg (android-sdk-libsparse-utils) of raw images with
+data, holes and fill patterns, at two block sizes, and of a SquashFS image
+(whose files the audit must then find inside the expanded image); and,
+for what img2simg never writes (don't-care and CRC32 chunks, an image
+checksum, longer headers), images laid out from AOSP's sparse_format.h
+(fwbuild.sparse). The expected expanded bytes are simg2img's output.
+Then, as tests/audit/firmware.py does: each image alone, all of them
+carved from one blob (layout exact), and damaged ones among good ones
+(a CRC32 chunk that no longer matches, a chunk of unknown type, a chunk
+past the header's blocks, an image cut in a raw chunk): each its
+finding, the good images after them found at their offsets.
+Prints one FAIL line per mismatch and `N passed, N failed`.
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fwbuild  # noqa: E402
+import firmware as fw  # noqa: E402
+from firmware import (audit, check, check_entries, check_layout,  # noqa: E402
+                      files_of, glue, rng, sh, sha)
+
+
+def write(d, name, data):
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def read(d, name):
+    with open(os.path.join(d, name), "rb") as f:
+        return f.read()
+
+
+def raw_with_holes(path, size, pieces):
+    """A file of size bytes with data only at the (offset, bytes) pieces:
+    the rest are holes."""
+    with open(path, "wb") as f:
+        for off, data in pieces:
+            f.seek(off)
+            f.write(data)
+        f.truncate(size)
+
+
+def expanded(d, simg):
+    """simg2img's expansion of d/simg: the expected bytes."""
+    sh("simg2img %s %s.raw" % (simg, simg), d)
+    return read(d, simg + ".raw")
+
+
+def build_sparse(d):
+    """Sparse images: name -> (bytes, format, {path below it: sha256})."""
+    raw_with_holes(os.path.join(d, "holes.img"), 3 * 1024 * 1024 + 1000, [
+        (0, rng.randbytes(10000)),
+        (200000, b"\x55" * 8192),  # a fill chunk
+        (1 << 20, rng.randbytes(70000)),
+        (3 * 1024 * 1024 - 3, b"end")])
+    sh("img2simg holes.img holes.simg", d)
+    raw_with_holes(os.path.join(d, "small.img"), 50000, [
+        (0, b"\xa5\x5a" * 512), (4096, rng.randbytes(5000)),
+        (40000, b"tail of the small image")])
+    sh("img2simg small.img b1k.simg 1024", d)
+    # A SquashFS image in a sparse image: the audit opens what it expands.
+    os.makedirs(os.path.join(d, "sq/etc"), exist_ok=True)
+    inner = rng.randbytes(50000)
+    write(d, "sq/etc/data.bin", inner)
+    sh("mksquashfs sq sq.img -noappend -quiet -all-root", d)
+    sh("img2simg sq.img sq.simg", d)
+    blk = 4096
+    crafted, _ = fwbuild.sparse([
+        (fwbuild.SPARSE_RAW, 2, rng.randbytes(2 * blk)),
+        (fwbuild.SPARSE_DONT_CARE, 3, None),
+        (fwbuild.SPARSE_FILL, 2, b"\x11\x22\x33\x44"),
+        (fwbuild.SPARSE_CRC32, 0, None),
+        (fwbuild.SPARSE_RAW, 1, rng.randbytes(blk)),
+        (fwbuild.SPARSE_CRC32, 0, None),
+        (fwbuild.SPARSE_DONT_CARE, 2, None),
+    ], image_crc=True, header_extra=b"XTRA")
+    write(d, "crafted.simg", crafted)
+    images = {}
+    for name in ("holes.simg", "b1k.simg", "sq.simg", "crafted.simg"):
+        images[name] = (read(d, name), "sparse",
+                        {"": sha(expanded(d, name))})
+    images["sq.simg"][2]["!squashfs!/etc/data.bin"] = sha(inner)
+    return images
+
+
+def alone(candor, d, images):
+    for name, (_, fmt, inner) in images.items():
+        recs = audit(candor, d, name)
+        files = files_of(recs)
+        check_entries(files, "%s!%s" % (name, fmt), inner, "alone")
+        bad = [r for r in recs if r["type"] == "finding"]
+        check(bad == [], "%s alone: findings %s" % (name, bad[:2]))
+
+
+def carved(candor, d, images, blob_name):
+    names = list(images)
+    rng.shuffle(names)
+    parts = [(images[n][0], images[n][1], None) for n in names]
+    blob, ranges, padding = glue(parts, rng.randbytes(100))
+    write(d, blob_name, blob)
+    recs = audit(candor, d, blob_name)
+    check_layout(recs, blob_name, blob, ranges, padding, blob_name)
+    files = files_of(recs)
+    for name, (off, _, fmt) in zip(names, ranges):
+        check_entries(files, "%s!%s@0x%x" % (blob_name, fmt, off),
+                      images[name][2], blob_name + " " + name)
+    bad = [r for r in recs if r["type"] == "finding"]
+    check(bad == [], "%s: findings %s" % (blob_name, bad[:2]))
+
+
+def chunk_at(image, n):
+    """The offset of chunk n's header in a sparse image."""
+    file_hdr, chunk_hdr = struct.unpack_from("<HH", image, 8)
+    at = file_hdr
+    for _ in range(n):
+        at += struct.unpack_from("<I", image, at + 8)[0]
+    return at
+
+
+def damaged_blob(candor, d, parts, blob_name):
+    """parts: (image, format, extent or None, the finding's path below
+    the image or None, words of its evidence, {entry: sha256}). Glues
+    them, audits the blob: the layout, the entries, one finding each."""
+    blob, ranges, _ = glue([(p[0], p[1], p[2]) for p in parts])
+    write(d, blob_name, blob)
+    recs = audit(candor, d, blob_name)
+    check_layout(recs, blob_name, blob, ranges, None, blob_name)
+    files = files_of(recs)
+    want = set()
+    for (off, _, fmt), p in zip(ranges, parts):
+        prefix = "%s!%s@0x%x" % (blob_name, fmt, off)
+        check_entries(files, prefix, p[5], blob_name + " " + fmt)
+        if p[3] is not None:
+            want.add((prefix + p[3], p[4]))
+    got = [(r["vpath"], r["evidence"]) for r in recs
+           if r["type"] == "finding"]
+    for vpath, words in want:
+        check(any(v == vpath and words in e for v, e in got),
+              "%s: no finding with %r at %s (got %s)" %
+              (blob_name, words, vpath, got))
+    check(len(got) == len(want), "%s: %d findings, want %d: %s" %
+          (blob_name, len(got), len(want), got))
+
+
+def damaged_sparse(candor, d, images):
+    crafted = images["crafted.simg"][0]
+    holes = images["holes.simg"][0]
+    # a byte of the first raw chunk: the CRC32 chunk after it fails
+    bad_crc = fw.flip(crafted, chunk_at(crafted, 0) + 12 + 100)
+    write(d, "bad_crc.simg", bad_crc)
+    # the third chunk of unknown type: the image ends at it
+    at = chunk_at(holes, 2)
+    bad_type = bytearray(holes)
+    bad_type[at:at + 2] = b"\xc9\xca"
+    bad_type = bytes(bad_type)
+    # the header gives fewer blocks than the chunks hold
+    few = bytearray(holes)
+    struct.pack_into("<I", few, 16, 5)
+    few = bytes(few)
+    # cut in the middle of its last raw chunk
+    cut = holes[:chunk_at(holes, 8) + 12 + 2000]
+    parts = [
+        (bad_crc, "sparse", None, "", "CRC32 chunk",
+         {"": sha(expanded(d, "bad_crc.simg"))}),
+        (holes, "sparse", None, None, None, images["holes.simg"][2]),
+        (bad_type, "sparse", at, "", "unknown type", {}),
+        (images["sq.simg"][0], "sparse", None, None, None,
+         images["sq.simg"][2]),
+        (few, "sparse", None, "", "past the 5 blocks", {}),
+        (images["b1k.simg"][0], "sparse", None, None, None,
+         images["b1k.simg"][2]),
+        (cut, "sparse", chunk_at(holes, 8), "", "truncated", {}),
+    ]
+    damaged_blob(candor, d, parts, "damaged-sparse.bin")
+
+
+def main():
+    candor, work = sys.argv[1], sys.argv[2]
+    d = os.path.join(work, "android")
+    os.makedirs(d, exist_ok=True)
+    sparse = build_sparse(d)
+    alone(candor, d, sparse)
+    carved(candor, d, sparse, "sparse.bin")
+    damaged_sparse(candor, d, sparse)
+    print("%d passed, %d failed" % (fw.passed, fw.failed))
+
+
+main()
