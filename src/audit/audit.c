@@ -276,6 +276,7 @@ struct level {
     const char *vpath; /* the container's: "...!gzip+tar" */
     size_t parent_len; /* strlen of the vpath of the file holding it */
     size_t len;        /* its compressed size */
+    uint64_t out;      /* bytes its entries gave, kept or drained */
     uint32_t depth;    /* of its entries */
     uint64_t n_entries;
     bool stop;         /* a limit ends this container */
@@ -318,8 +319,8 @@ static void read_stopped(struct audit *a, struct level *lv, const char *vpath,
         break;
     case UNPACK_STOP_RATIO:
         problem(a, FINDING_LIMIT, "limit.ratio", vpath,
-                "unpacks to more than %" PRIu64 " times its container's %zu "
-                "bytes (--max-ratio): the container is not read further",
+                "the container's entries unpack to more than %" PRIu64
+                " times its %zu bytes (--max-ratio): it is not read further",
                 a->lim.max_ratio, lv->len);
         lv->stop = true;
         break;
@@ -347,15 +348,20 @@ static enum candor_status regular(struct audit *a, struct level *lv,
     struct extract_file xf;
     enum candor_status rc;
 
+    /* The ratio counts every entry of the container together: entries
+       that share their compressed bytes (overlapping zip entries) or
+       many entries that each stay under it add up. */
     if (__builtin_mul_overflow(a->lim.max_ratio, (uint64_t)lv->len,
                                &ratio_bytes))
         ratio_bytes = UINT64_MAX;
+    ratio_bytes = ratio_bytes > lv->out ? ratio_bytes - lv->out : 0;
     unpack_sink_init(&sink, max, ratio_bytes, a->deadline);
     /* The rest of a cut entry is read too, without keeping it, so that
        the ratio and the time limits see all of it. */
     sink.drain = true;
     unpack_read(&lv->u, &sink);
     stop = unpack_sink_result(&sink);
+    lv->out += sink.total;
     data = sink.len > 0 ? sink.data : NULL;
     len = sink.len;
     if (data == NULL)
@@ -385,6 +391,10 @@ static enum candor_status regular(struct audit *a, struct level *lv,
                                .link = e->link,
                                .sha256 = sha,
                            });
+    /* An entry cut at max, drained, and then stopped by the ratio, the
+       deadline or damage: the cut is a finding too. */
+    if (stop != UNPACK_STOP_SIZE && sink.total > len)
+        read_stopped(a, lv, vpath, UNPACK_STOP_SIZE, max);
     read_stopped(a, lv, vpath, stop, max);
     rc = extracted(a, vpath,
                    extract_write(a->extract, &lv->xd, e, vpath, data, len,
