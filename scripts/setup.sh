@@ -13,7 +13,8 @@ PACKAGES=(
     libsquashfs-dev         # candor audit: SquashFS images (src/unpack/squashfs.c)
     tar gzip bzip2 xz-utils zstd lz4 lzop cpio zip p7zip-full busybox-static cramfsswap   # tests/audit builds its products
     u-boot-tools device-tree-compiler   # tests/audit/firmware.py: mkimage, dtc
-    android-sdk-libsparse-utils   # tests/audit/android.py: img2simg, simg2img
+    android-sdk-libsparse-utils mkbootimg   # tests/audit/android.py: img2simg,
+                            # simg2img, mkbootimg
     squashfs-tools          # tests/audit/fs.sh: mksquashfs
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time

@@ -9,6 +9,26 @@
 
 #include "base/digest.h"
 
+_Static_assert(sizeof(SHA_CTX) <= sizeof(struct digest_sha1),
+               "struct digest_sha1 holds a SHA_CTX");
+
+void digest_sha1_init(struct digest_sha1 *d)
+{
+    SHA1_Init((SHA_CTX *)d->state);
+}
+
+void digest_sha1_update(struct digest_sha1 *d, const void *data, size_t len)
+{
+    if (len > 0)
+        SHA1_Update((SHA_CTX *)d->state, data, len);
+}
+
+void digest_sha1_final(struct digest_sha1 *d, uint8_t out[DIGEST_SHA1_LEN])
+{
+    SHA1_Final(out, (SHA_CTX *)d->state);
+    OPENSSL_cleanse(d, sizeof(*d));
+}
+
 void digest_sha256(const void *data, size_t len,
                    uint8_t out[DIGEST_SHA256_LEN])
 {

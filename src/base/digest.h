@@ -15,6 +15,16 @@
 #include <stdint.h>
 
 #define DIGEST_SHA256_LEN 32
+#define DIGEST_SHA1_LEN 20
+
+/* SHA-1, for formats that carry one (Android boot image ids): a context
+   fed in pieces. */
+struct digest_sha1 {
+    uint64_t state[16]; /* libcrypto's SHA_CTX fits (checked in digest.c) */
+};
+void digest_sha1_init(struct digest_sha1 *d);
+void digest_sha1_update(struct digest_sha1 *d, const void *data, size_t len);
+void digest_sha1_final(struct digest_sha1 *d, uint8_t out[DIGEST_SHA1_LEN]);
 
 void digest_sha256(const void *data, size_t len,
                    uint8_t out[DIGEST_SHA256_LEN]);

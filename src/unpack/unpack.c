@@ -7,6 +7,7 @@
 
 #include "base/mem.h"
 #include "unpack/archive.h"
+#include "unpack/bootimg.h"
 #include "unpack/cramfs.h"
 #include "unpack/fit.h"
 #include "unpack/lzop.h"
@@ -31,6 +32,7 @@ static const struct unpack_reader *const readers[] = {
     &unpack_fit,
     &unpack_trx,
     &unpack_sparse,
+    &unpack_bootimg,
     &unpack_lzop,
     &unpack_libarchive,
     &unpack_stream,

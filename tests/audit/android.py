@@ -14,6 +14,20 @@ carved from one blob (layout exact), and damaged ones among good ones
 (a CRC32 chunk that no longer matches, a chunk of unknown type, a chunk
 past the header's blocks, an image cut in a raw chunk): each its
 finding, the good images after them found at their offsets.
+
+Boot images: Debian's mkbootimg (Android 10's script) writes header
+versions 0 to 3 and vendor_boot version 3 from files made here (a kernel,
+ramdisks as cpio under gzip and under lz4's legacy format as Android uses
+it, second stage, recovery DTBO, a dtb from dtc); versions 4 (boot and
+vendor_boot with a ramdisk table and bootconfig), which it does not write,
+come from AOSP's bootimg.h layout (fwbuild.boot_v4, vendor_boot_v4). Each
+entry's sha256 must be its input file's, and the ramdisk's files must be
+found inside it. The script divides page counts with Python 3's `/`
+(a float) when it places a recovery DTBO, and fails: it is run with that
+one function replaced by integer division (MKBOOTIMG below). Then carved
+from a blob, and damaged: a kernel byte flipped (the id, mkbootimg's SHA-1
+of the sections, no longer holds), a table ramdisk past the vendor
+ramdisk, a cut image, and "ANDROID!" in text (no image).
 Prints one FAIL line per mismatch and `N passed, N failed`.
 """
 import os
@@ -125,8 +139,9 @@ def chunk_at(image, n):
 
 
 def damaged_blob(candor, d, parts, blob_name):
-    """parts: (image, format, extent or None, the finding's path below
-    the image or None, words of its evidence, {entry: sha256}). Glues
+    """parts: (image, format (None: no image), extent or None, the
+    finding's path below the image or None, words of its evidence, {entry:
+    sha256}). Glues
     them, audits the blob: the layout, the entries, one finding each."""
     blob, ranges, _ = glue([(p[0], p[1], p[2]) for p in parts])
     write(d, blob_name, blob)
@@ -134,7 +149,7 @@ def damaged_blob(candor, d, parts, blob_name):
     check_layout(recs, blob_name, blob, ranges, None, blob_name)
     files = files_of(recs)
     want = set()
-    for (off, _, fmt), p in zip(ranges, parts):
+    for (off, _, fmt), p in zip(ranges, [p for p in parts if p[1]]):
         prefix = "%s!%s@0x%x" % (blob_name, fmt, off)
         check_entries(files, prefix, p[5], blob_name + " " + fmt)
         if p[3] is not None:
@@ -181,6 +196,124 @@ def damaged_sparse(candor, d, images):
     damaged_blob(candor, d, parts, "damaged-sparse.bin")
 
 
+# Debian's mkbootimg with its get_number_of_pages giving an integer.
+MKBOOTIMG = """python3 -c '
+import sys
+from importlib.machinery import SourceFileLoader
+m = SourceFileLoader("mkbootimg", "/usr/bin/mkbootimg").load_module()
+m.get_number_of_pages = lambda size, page: (size + page - 1) // page
+sys.argv[0] = "mkbootimg"
+m.main()' """
+
+
+def build_boot(d):
+    """Boot images: name -> (bytes, format, {path below it: sha256})."""
+    rd = os.path.join(d, "rd")
+    os.makedirs(os.path.join(rd, "bin"), exist_ok=True)
+    files = {"init": b"#!/bin/sh\nexec /bin/tool\n",
+             "bin/tool": rng.randbytes(7000)}
+    for name, data in files.items():
+        write(rd, name, data)
+    os.chmod(os.path.join(rd, "init"), 0o755)
+    sh("cd rd && find . -mindepth 1 | sort | cpio -o -H newc --quiet "
+       ">../rd.cpio", d)
+    sh("gzip -9 -n -c rd.cpio >rd.cpio.gz && lz4 -q -l -9 -f rd.cpio "
+       "rd.cpio.lz4", d)
+    inputs = {"kernel": rng.randbytes(30001), "second": rng.randbytes(5000),
+              "dtbo": rng.randbytes(3000), "sig": rng.randbytes(1024),
+              "bootconfig": b"androidboot.hardware=candor\n"}
+    for name, data in inputs.items():
+        write(d, name, data)
+    with open(os.path.join(d, "b.dts"), "w") as f:
+        f.write('/dts-v1/;\n/ { model = "candor"; compatible = "c,t"; };\n')
+    sh("dtc -I dts -O dtb -o b.dtb b.dts", d)
+    for name in ("rd.cpio.gz", "rd.cpio.lz4", "b.dtb"):
+        inputs[name] = read(d, name)
+    mk = MKBOOTIMG + "--kernel kernel "
+    sh(mk + "--header_version 0 --pagesize 2048 --ramdisk rd.cpio.gz "
+       "--second second -o v0.img", d)
+    sh(mk + "--header_version 1 --ramdisk rd.cpio.lz4 --recovery_dtbo dtbo "
+       "-o v1.img", d)
+    sh(mk + "--header_version 2 --pagesize 16384 --ramdisk rd.cpio.gz "
+       "--second second --recovery_dtbo dtbo --dtb b.dtb -o v2.img", d)
+    sh(mk + "--header_version 3 --ramdisk rd.cpio.gz -o v3.img "
+       "--vendor_boot vb3.img --vendor_ramdisk rd.cpio.lz4 --dtb b.dtb "
+       "--pagesize 2048", d)
+    write(d, "v4.img", fwbuild.boot_v4(inputs["kernel"], inputs["rd.cpio.gz"],
+                                       inputs["sig"]))
+    write(d, "vb4.img", fwbuild.vendor_boot_v4(
+        4096, [(b"platform", inputs["rd.cpio.gz"], 1),
+               (b"", inputs["rd.cpio.lz4"], 3)],
+        inputs["b.dtb"], inputs["bootconfig"]))
+
+    def want(**entries):
+        out = {}
+        for entry, name in entries.items():
+            out["!/" + entry] = sha(inputs[name])
+            if name.startswith("rd."):
+                inner = "!/%s!%s+cpio!/" % (
+                    entry, {"gz": "gzip", "lz4": "lz4"}[name.split(".")[-1]])
+                for f, data in files.items():
+                    out[inner + f] = sha(data)
+        return {k.replace("__", "/"): v for k, v in out.items()}
+    return {
+        "v0.img": (read(d, "v0.img"), "bootimg",
+                   want(kernel="kernel", ramdisk="rd.cpio.gz",
+                        second="second")),
+        "v1.img": (read(d, "v1.img"), "bootimg",
+                   want(kernel="kernel", ramdisk="rd.cpio.lz4",
+                        recovery_dtbo="dtbo")),
+        "v2.img": (read(d, "v2.img"), "bootimg",
+                   want(kernel="kernel", ramdisk="rd.cpio.gz",
+                        second="second", recovery_dtbo="dtbo", dtb="b.dtb")),
+        "v3.img": (read(d, "v3.img"), "bootimg",
+                   want(kernel="kernel", ramdisk="rd.cpio.gz")),
+        "vb3.img": (read(d, "vb3.img"), "vendor_boot",
+                    want(vendor_ramdisk="rd.cpio.lz4", dtb="b.dtb")),
+        "v4.img": (read(d, "v4.img"), "bootimg",
+                   want(kernel="kernel", ramdisk="rd.cpio.gz",
+                        signature="sig")),
+        "vb4.img": (read(d, "vb4.img"), "vendor_boot",
+                    want(vendor_ramdisk__platform="rd.cpio.gz",
+                         vendor_ramdisk__1="rd.cpio.lz4", dtb="b.dtb",
+                         bootconfig="bootconfig")),
+    }
+
+
+def damaged_boot(candor, d, images):
+    v0 = images["v0.img"][0]
+    bad_id = fw.flip(v0, 2048 + 500)  # a kernel byte
+    kernel = read(d, "kernel")
+    vb4 = bytearray(images["vb4.img"][0])
+    # the second table entry's offset: past the vendor ramdisk
+    table = 4096 * (1 + sum(-(-n // 4096) for n in (
+        struct.unpack_from("<I", vb4, 24)[0],
+        struct.unpack_from("<I", vb4, 2100)[0])))
+    struct.pack_into("<I", vb4, table + 108 + 4, 1 << 20)
+    vb4 = bytes(vb4)
+    v2 = images["v2.img"][0]
+    dtb_at = v2.rfind(read(d, "b.dtb"))
+    cut = v2[:dtb_at + 20]
+    decoy = b"ANDROID!" + b"boot image magic, then text: not an image " * 20
+    good = {k: v for k, v in images["v0.img"][2].items() if k != "!/kernel"}
+    good["!/kernel"] = sha(bad_id[2048:2048 + len(kernel)])
+    parts = [
+        (bad_id, "bootimg", None, "!/second", "SHA-1", good),
+        (images["v1.img"][0], "bootimg", None, None, None,
+         images["v1.img"][2]),
+        (vb4, "vendor_boot", None, "!/vendor_ramdisk/1",
+         "runs past the vendor ramdisk",
+         {k: v for k, v in images["vb4.img"][2].items()
+          if "/1" not in k}),
+        (decoy, None, None, None, None, {}),
+        (images["v4.img"][0], "bootimg", None, None, None,
+         images["v4.img"][2]),
+        (cut, "bootimg", len(cut), "!/dtb", "truncated",
+         {k: v for k, v in images["v2.img"][2].items() if "dtb" not in k}),
+    ]
+    damaged_blob(candor, d, parts, "damaged-boot.bin")
+
+
 def main():
     candor, work = sys.argv[1], sys.argv[2]
     d = os.path.join(work, "android")
@@ -189,6 +322,10 @@ def main():
     alone(candor, d, sparse)
     carved(candor, d, sparse, "sparse.bin")
     damaged_sparse(candor, d, sparse)
+    boot = build_boot(d)
+    alone(candor, d, boot)
+    carved(candor, d, boot, "boot.bin")
+    damaged_boot(candor, d, boot)
     print("%d passed, %d failed" % (fw.passed, fw.failed))
 
 

@@ -2,7 +2,7 @@
 """fwbuild.py - firmware images that Debian has no tool to make, built
 from their published descriptions (never from candor's readers).
 
-As a module: trx(), sparse(). As a command (for groundtruth.py's
+As a module: trx(), sparse(), boot_v4(), vendor_boot_v4(). As a command (for groundtruth.py's
 FORMATS):
     fwbuild.py trx OUT FILE...      a TRX v1 image of the files
 """
@@ -83,6 +83,52 @@ def sparse(chunks, blk_sz=4096, total_blks=None, image_crc=False,
                          28 + len(header_extra), 12 + len(chunk_extra),
                          blk_sz, total_blks, len(chunks), crc)
     return header + header_extra + bytes(out), bytes(expanded)
+
+
+def _pad(data, page):
+    return data + b"\0" * (-len(data) % page)
+
+
+def boot_v4(kernel, ramdisk, signature, cmdline=b"console=ttyS0"):
+    """An Android boot image with header version 4, which Debian's
+    mkbootimg (Android 10's, versions 0-3) does not write, laid out as
+    AOSP's include/bootimg/bootimg.h (struct boot_img_hdr_v4) and
+    source.android.com's "Boot image header" page describe it: "ANDROID!",
+    kernel_size, ramdisk_size, os_version, header_size (1584), 4 reserved
+    words, header_version 4, cmdline[1536], signature_size; then pages of
+    4096 bytes: the header, the kernel, the ramdisk, the boot signature,
+    each padded to a page."""
+    header = struct.pack("<8sIIII4II1536sI", b"ANDROID!", len(kernel),
+                         len(ramdisk), 0, 1584, 0, 0, 0, 0, 4, cmdline,
+                         len(signature))
+    return b"".join(_pad(x, 4096)
+                    for x in (header, kernel, ramdisk, signature))
+
+
+def vendor_boot_v4(page, ramdisks, dtb, bootconfig, name=b"candor"):
+    """An Android vendor_boot image with header version 4 (bootimg.h,
+    struct vendor_boot_img_hdr_v4 and vendor_ramdisk_table_entry_v4):
+    "VNDRBOOT", header_version, page_size, kernel_addr, ramdisk_addr,
+    vendor_ramdisk_size, cmdline[2048], tags_addr, name[16], header_size
+    (2128), dtb_size, dtb_addr (64 bits), vendor_ramdisk_table_size,
+    _entry_num, _entry_size (108), bootconfig_size; then, each padded to a
+    page: the header, the ramdisks one after the other, the dtb, the table
+    (per ramdisk: size, offset in the vendor ramdisk, type, name[32],
+    board_id[16 words]) and the bootconfig. ramdisks: (name, data,
+    type)."""
+    table = b""
+    offset = 0
+    for rd_name, data, rd_type in ramdisks:
+        table += struct.pack("<III32s16I", len(data), offset, rd_type,
+                             rd_name, *([0] * 16))
+        offset += len(data)
+    vr = b"".join(data for _, data, _ in ramdisks)
+    header = struct.pack("<8sIIIII2048sI16sIIQIIII", b"VNDRBOOT", 4, page,
+                         0x10008000, 0x11000000, len(vr), b"quiet",
+                         0x10000100, name, 2128, len(dtb), 0x11f00000,
+                         len(table), len(ramdisks), 108, len(bootconfig))
+    return b"".join(_pad(x, page)
+                    for x in (header, vr, dtb, table, bootconfig))
 
 
 if __name__ == "__main__":

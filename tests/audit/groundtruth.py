@@ -127,6 +127,13 @@ FORMATS = [
     # audit expands and opens in turn
     ("rootfs.simg", "img2simg rootfs.cramfs rootfs.simg",
      "sparse", "!cramfs!/", {"mode", "link"}),
+    # an Android boot image (mkbootimg, header version 0) with the
+    # initramfs as its ramdisk
+    ("rootfs.boot.img",
+     "gzip -9 -n -c root/bin/busybox >bootkernel.gz && "
+     "mkbootimg --header_version 0 --kernel bootkernel.gz "
+     "--ramdisk rootfs.cpio.gz -o rootfs.boot.img",
+     "bootimg", "!/ramdisk!gzip+cpio!/", {"mode", "link"}),
     # a Broadcom TRX: a loader, a compressed kernel, the root file system
     ("rootfs.trx",
      "head -c 2048 /usr/bin/cpio >loader.bin && "

@@ -1,5 +1,5 @@
 /* Unit tests of the firmware image readers (src/unpack: uimage.c, trx.c,
- * sparse.c):
+ * sparse.c, bootimg.c):
  * images laid out here by their published descriptions, their checksums
  * by zlib's crc32, each entry read whole and in small pieces (unpack.h: a
  * read goes on where the last one stopped). */
@@ -9,6 +9,7 @@
 
 #include "../harness.h"
 #include "base/mem.h"
+#include "unpack/bootimg.h"
 #include "unpack/sparse.h"
 #include "unpack/trx.h"
 #include "unpack/uimage.h"
@@ -308,4 +309,56 @@ TEST(sparse_huge_dont_care_stops_at_the_ratio_limit)
     CHECK_INT(sink.len, 1u << 16);
     mem_free(sink.data);
     unpack_close(&u);
+}
+
+/* An Android boot image, header version 0 (AOSP bootimg.h): 2048-byte
+   pages, the header, "KERNEL" and "RAMDISK" each at a page; no id. */
+TEST(bootimg_v0_sections_in_pieces_and_truncation)
+{
+    static uint8_t img[3 * 2048];
+    uint8_t out[16];
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    memset(img, 0, sizeof(img));
+    memcpy(img, "ANDROID!", 8);
+    put_le32(img + 8, 6);
+    put_le32(img + 16, 7);
+    put_le32(img + 36, 2048);
+    memcpy(img + 2048, "KERNEL", 6);
+    memcpy(img + 4096, "RAMDISK", 7);
+    CHECK_INT(unpack_open_with(&unpack_bootimg, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "kernel");
+    CHECK_INT(read_pieces(&u, 1, out, sizeof(out), &stop), 6);
+    CHECK(memcmp(out, "KERNEL", 6) == 0);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "ramdisk");
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 7);
+    CHECK(memcmp(out, "RAMDISK", 7) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_END);
+    CHECK_INT(unpack_extent(&u), sizeof(img));
+    unpack_close(&u);
+
+    /* cut in the ramdisk: its first 4 bytes, then the error */
+    CHECK_INT(unpack_open_with(&unpack_bootimg, img, 4096 + 4, &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 4);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    CHECK(strstr(unpack_error(&u), "truncated") != NULL);
+    CHECK_INT(unpack_extent(&u), 0);
+    unpack_close(&u);
+
+    put_le32(img + 36, 1000); /* no power of two: no boot image */
+    CHECK_INT(unpack_open_with(&unpack_bootimg, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_NOT_CONTAINER);
 }
