@@ -3,6 +3,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,16 +12,22 @@
 
 #include "base/bytes.h"
 #include "base/mem.h"
+#include "unpack/stream.h"
 
 #define CHUNK (64u * 1024)
 #define FORMAT_MAX 256 /* "gzip+...+tar": libarchive stacks at most 25 */
 
 struct reader {
     uint64_t end; /* where a zip or 7-Zip archive ends (known_end), or 0 */
+    const uint8_t *data; /* what it was opened on */
+    size_t len;
+    double deadline;  /* of the last entry read (its sink's) */
+    char bad_gzip[160]; /* why its gzip members are damaged, or "" */
     struct archive *ar;
     struct archive_entry *first; /* the header read by open, not yet given */
     int first_rc;
     bool given_first;
+    bool any;         /* an entry was given */
     char format[FORMAT_MAX];
 };
 
@@ -176,6 +183,17 @@ static unsigned n_filters(const struct reader *a)
     return n;
 }
 
+/* The filter reading the data itself, or ARCHIVE_FILTER_NONE. */
+static int outer_filter(const struct reader *a)
+{
+    for (int i = archive_filter_count(a->ar) - 1; i >= 0; i--) {
+        int code = archive_filter_code(a->ar, i);
+        if (code != ARCHIVE_FILTER_NONE)
+            return code;
+    }
+    return ARCHIVE_FILTER_NONE;
+}
+
 static bool is_raw(const struct reader *a)
 {
     return (archive_format(a->ar) & ARCHIVE_FORMAT_BASE_MASK) ==
@@ -287,6 +305,8 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
     a->end = raw_only ? 0 : known_end(data, len);
     if (a->end > 0)
         len = (size_t)a->end;
+    a->data = data;
+    a->len = len;
     support(a->ar, raw_only);
     rc = archive_read_open_memory(a->ar, data, len);
     if (rc != ARCHIVE_OK) {
@@ -311,6 +331,12 @@ static enum unpack_result open_as(const uint8_t *data, size_t len,
         return UNPACK_NOT_CONTAINER;
     }
     if (n_filters(a) == 0 && !starts_with_magic(a, data, len)) {
+        close_reader(a);
+        return UNPACK_NOT_CONTAINER;
+    }
+    /* A gzip stream holding no archive is stream.c's (next in the table),
+       which checks each member's CRC-32 and size. */
+    if (is_raw(a) && outer_filter(a) == ARCHIVE_FILTER_GZIP) {
         close_reader(a);
         return UNPACK_NOT_CONTAINER;
     }
@@ -351,6 +377,8 @@ static const char *error(const void *state)
     const struct reader *a = state;
     const char *s = archive_error_string(a->ar);
 
+    if (a->bad_gzip[0] != '\0')
+        return a->bad_gzip;
     return s != NULL ? s : "unreadable container";
 }
 
@@ -370,6 +398,55 @@ static enum unpack_kind entry_kind(struct archive_entry *ae)
     }
 }
 
+/*
+ * libarchive's gzip filter checks neither the CRC-32 nor the size in a
+ * member's trailer (RFC 1952, 2.3.1): a damaged byte in a .tar.gz went
+ * unnoticed. Once an archive under gzip was read to its end (the
+ * inflation done twice, within the limits the first one kept), its gzip
+ * members are read again by stream.c, which checks them, keeping none of
+ * the bytes, within the deadline of the entries read (past it, the check
+ * is left). False, with the reason in bad_gzip, when one is damaged.
+ */
+static bool gzip_intact(struct reader *a)
+{
+    la_int64_t used = archive_filter_bytes(a->ar, -1);
+    uint64_t pos = 0, end = used > 0 ? (uint64_t)used : 0;
+
+    /* Without entries, the data is read again as a stream (fallback),
+       which checks it. */
+    if (!a->any || outer_filter(a) != ARCHIVE_FILTER_GZIP || end > a->len)
+        return true;
+    while (pos < end) {
+        struct unpack_sink sink;
+        struct unpack_entry e;
+        void *st;
+        char msg[64];
+        uint64_t n;
+        /* Opened on the rest of the data: libarchive may stop short of
+           the last member's trailer (the archive's end came first). */
+        enum unpack_result r = unpack_stream.open(
+            a->data + pos, a->len - (size_t)pos, &st, msg, sizeof(msg));
+        if (r != UNPACK_OK)
+            return true; /* what follows the members is not gzip's */
+        unpack_sink_init(&sink, 0, UINT64_MAX, a->deadline);
+        sink.drain = true;
+        if (unpack_stream.next(st, &e) == UNPACK_OK)
+            unpack_stream.read(st, &sink);
+        if (sink.stop == UNPACK_STOP_ERROR)
+            snprintf(a->bad_gzip, sizeof(a->bad_gzip),
+                     "gzip member at %" PRIu64 ": %s", pos,
+                     unpack_stream.error(st));
+        n = unpack_stream.extent(st);
+        unpack_stream.close(st);
+        if (a->bad_gzip[0] != '\0')
+            return false;
+        if (n == 0)
+            return true; /* out of time, or no end: left unchecked */
+        pos += n;
+    }
+    return true;
+}
+
 static enum unpack_result next(void *state, struct unpack_entry *e)
 {
     struct reader *a = state;
@@ -380,12 +457,13 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
         rc = next_header(a->ar, &ae);
     a->given_first = true;
     if (rc == ARCHIVE_EOF)
-        return UNPACK_END;
+        return gzip_intact(a) ? UNPACK_END : UNPACK_FATAL;
     if (rc == ARCHIVE_FATAL)
         return UNPACK_FATAL;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
         return UNPACK_FAILED;
     memset(e, 0, sizeof(*e));
+    a->any = true;
     e->unnamed = is_raw(a);
     e->path = archive_entry_pathname(ae);
     if (e->path == NULL)
@@ -408,6 +486,7 @@ static void read_data(void *state, struct unpack_sink *sink)
 {
     struct reader *a = state;
 
+    a->deadline = sink->deadline;
     for (;;) {
         size_t room;
         uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
@@ -431,6 +510,8 @@ static const struct unpack_reader *fallback(const void *state)
 {
     const struct reader *a = state;
 
+    if (outer_filter(a) == ARCHIVE_FILTER_GZIP && !is_raw(a))
+        return &unpack_stream;
     return n_filters(a) > 0 && !is_raw(a) ? &unpack_libarchive_raw : NULL;
 }
 

@@ -94,6 +94,28 @@ static bool read_inode(const struct cramfs *c, uint64_t off, struct inode *in)
     return true;
 }
 
+/*
+ * Whether the 512 bytes at the start are a tar header (POSIX ustar:
+ * "ustar" at 257, the octal sum of the header's bytes, its own checksum
+ * field counted as spaces, at 148): a tar whose first member is a CramFS
+ * image, not an image after a boot block.
+ */
+static bool tar_header(struct bytes b)
+{
+    uint32_t sum = 0, want = 0;
+    size_t i;
+
+    if (!bytes_has(b, 0, PAD) || memcmp(b.p + 257, "ustar", 5) != 0)
+        return false;
+    for (i = 0; i < PAD; i++)
+        sum += i >= 148 && i < 156 ? (uint32_t)' ' : b.p[i];
+    for (i = 148; i < 156 && b.p[i] == ' '; i++)
+        ;
+    for (; i < 156 && b.p[i] >= '0' && b.p[i] <= '7'; i++)
+        want = want * 8 + (uint32_t)(b.p[i] - '0');
+    return sum == want;
+}
+
 static enum unpack_result open_cramfs(const uint8_t *data, size_t len,
                                       void **out, char *msg, size_t msg_len)
 {
@@ -113,7 +135,7 @@ static enum unpack_result open_cramfs(const uint8_t *data, size_t len,
             break;
         le = be = 0;
     }
-    if (le != MAGIC && be != MAGIC)
+    if ((le != MAGIC && be != MAGIC) || (at == PAD && tar_header(b)))
         return UNPACK_NOT_CONTAINER;
     c = mem_calloc(1, sizeof(*c));
     if (c == NULL)

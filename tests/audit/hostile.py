@@ -533,21 +533,22 @@ def gzip_bomb():
     put("bomb.gz", gz)
     put("bomb-in.tar", tar_bytes([("bomb.gz", gz),
                                   ("after.txt", marker_text("tar"))]))
-    # A tar.gz whose first member is 1 GiB of zeros (its header, then the
+    # A tar.gz whose first member is 256 MiB of zeros (its header, then the
     # zeros, then the marker), one gzip stream (RFC 1952): the header, a
     # raw deflate stream made of three parts cut at full flushes, the
     # CRC-32 and size of the whole tar.
-    head = tar_bytes([(tinfo("zeros.bin", tarfile.REGTYPE, size=1 << 30),
+    zmib = 256
+    head = tar_bytes([(tinfo("zeros.bin", tarfile.REGTYPE, size=zmib * MIB),
                        None)])[:512]
     tail = tar_bytes([("after.txt", marker_text("targz"))])
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     p1 = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
-    p2, zcrc = deflate_zeros(1024, final=False)
+    p2, zcrc = deflate_zeros(zmib, final=False)
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     p3 = c.compress(tail) + c.flush()
-    crc = crc32_combine(zlib.crc32(head), zcrc, 1 << 30)
+    crc = crc32_combine(zlib.crc32(head), zcrc, zmib * MIB)
     crc = crc32_combine(crc, zlib.crc32(tail), len(tail))
-    size = (len(head) + (1 << 30) + len(tail)) & 0xFFFFFFFF
+    size = (len(head) + zmib * MIB + len(tail)) & 0xFFFFFFFF
     targz = (b"\x1f\x8b\x08\x00\0\0\0\0\x02\x03" + p1 + p2 + p3 +
              struct.pack("<II", crc, size))
     put("bomb.tar.gz", targz)
@@ -790,6 +791,160 @@ def links():
     ok(not r.files(prefix="linkdir/etc/") and
        not r.files(prefix="linkdir/up/"),
        "links: the directory walk followed a link")
+
+
+# --- truncated and damaged images -------------------------------------------
+
+BUILD = os.path.join(WORK, "build")  # where Debian's tools make images
+ITS = """/dts-v1/;
+/ {
+    description = "hostile";
+    #address-cells = <1>;
+    images {
+        kernel-1 {
+            data = /incbin/("payload.bin");
+            type = "kernel"; arch = "arm"; os = "linux"; compression = "none";
+            load = <0x8000>; entry = <0x8000>;
+            hash-1 { algo = "crc32"; };
+        };
+    };
+    configurations { default = "conf-1"; conf-1 { kernel = "kernel-1"; }; };
+};
+"""
+
+
+def sh(cmd, cwd=None):
+    subprocess.run(cmd, shell=True, check=True, cwd=cwd or BUILD,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def read(name):
+    with open(os.path.join(BUILD, name), "rb") as f:
+        return f.read()
+
+
+def images():
+    """One good image of every format candor reads, made by Debian's
+    tools (TRX from OpenWrt's description, fwbuild.py): name -> (bytes,
+    whether its data is checksummed, whether its last byte matters).
+    Each holds 64 KiB of random bytes (incompressible: a byte in the
+    middle of the image is payload) and a text file."""
+    os.makedirs(os.path.join(BUILD, "t"), exist_ok=True)
+    rnd = __import__("random").Random(5).randbytes(65536)
+    with open(os.path.join(BUILD, "t", "payload.bin"), "wb") as f:
+        f.write(rnd)
+    with open(os.path.join(BUILD, "t", "note.txt"), "wb") as f:
+        f.write(b"a note\n" * 20)
+    with open(os.path.join(BUILD, "payload.bin"), "wb") as f:
+        f.write(rnd)
+    sh("tar --format=gnu -cf img.tar -C t payload.bin note.txt")
+    sh("tar --format=gnu -czf img.tgz -C t payload.bin note.txt")
+    sh("cd t && printf 'payload.bin\\nnote.txt\\n' | "
+       "cpio -o -H newc --quiet > ../img.cpio")
+    sh("cd t && zip -q -X ../img.zip payload.bin note.txt")
+    sh("cd t && 7z a -bd -y -m0=lzma2 ../img.7z payload.bin note.txt")
+    for tool, ext in (("gzip -n -9", "gz"), ("xz", "xz"), ("bzip2", "bz2"),
+                      ("zstd -q", "zst"), ("lz4 -q", "lz4"),
+                      ("lzop", "lzo")):
+        sh("%s -c payload.bin > img.%s" % (tool, ext))
+    sh("mkfs.cramfs t img.cramfs")
+    sh("mksquashfs t img.squashfs -quiet -noappend -all-root "
+       "-comp gzip")
+    sh("mkimage -A arm -O linux -T kernel -C none -a 0x8000 -e 0x8000 "
+       "-n hostile -d payload.bin img.uimage")
+    with open(os.path.join(BUILD, "img.its"), "w") as f:
+        f.write(ITS)
+    sh("mkimage -f img.its img.fit")
+    sys.path.insert(0, HERE)
+    import fwbuild
+    trx, _ = fwbuild.trx([rnd, b"a note\n" * 20])
+    with open(os.path.join(BUILD, "img.trx"), "wb") as f:
+        f.write(trx)
+    # Android sparse: a 1 MiB raw image holding the payload, img2simg.
+    with open(os.path.join(BUILD, "raw.img"), "wb") as f:
+        f.write(rnd + bytes(MIB - len(rnd)))
+    sh("img2simg raw.img img.simg")
+    # name: (data, data checksummed, last byte meaningful). From the
+    # formats' descriptions: tar and cpio end in zero padding, SquashFS
+    # and CramFS images are padded; SquashFS, CramFS, tar, cpio and sparse
+    # images (img2simg writes no CRC chunk) do not check their data. A
+    # zip one byte short loses the end of its end record only: its entries
+    # are read from their local headers (each CRC-checked), the rest is a
+    # layout record's unknown bytes ("layout").
+    fmts = {"tar": (0, 0), "cpio": (0, 0), "zip": (1, "layout"), "7z": (1, 1),
+            "gz": (1, 1), "xz": (1, 1), "bz2": (1, 1), "zst": (1, 1),
+            "lz4": (1, 1), "lzo": (1, 1), "cramfs": (0, 0),
+            "squashfs": (0, 0), "uimage": (1, 1), "fit": (1, 1),
+            "trx": (1, 1), "simg": (0, 1), "tgz": (1, 1)}
+    return {ext: (read("img." + ext), bool(c), e)
+            for ext, (c, e) in fmts.items()}
+
+
+def damaged_variants(data, last_matters):
+    """(tag, bytes, must give a finding, whether the payload was hit)."""
+    n = len(data)
+    out = []
+    for frac in (4, 2):
+        out.append(("cut%d" % (n * (frac - 1) // frac), data[:n * (frac - 1)
+                                                             // frac],
+                    True, False))
+    out.append(("cut%d" % (n // 4), data[:n // 4], True, False))
+    out.append(("cut%d" % (n - 1), data[:n - 1], last_matters, False))
+    out.append(("cut16", data[:16], False, False))
+    for at, payload in ((n // 2, True), (5, False), (n - 6, False)):
+        d = bytearray(data)
+        d[at] ^= 0x5A
+        out.append(("flip%d" % at, bytes(d), payload, payload))
+    return out
+
+
+@case
+def damaged():
+    """Each format truncated at three points inside it, one byte short,
+    at 16 bytes, and with a byte flipped in the payload, the header and
+    near the end: each variant is scanned as itself (its file record
+    with its sha256), gives unpack.error (or a limit) where the image is
+    cut inside or its checksummed payload is damaged, and the marker
+    after it, as the next product and as the next member of a tar of all
+    the variants, is found."""
+    for fmt, (data, checked, last) in images().items():
+        prods, members = [], []
+        want = []
+        for tag, v, must, payload in damaged_variants(data, last):
+            name = put("%s-%s.%s" % (fmt, tag, fmt), v)
+            mname = put("%s-%s.marker" % (fmt, tag), marker_text(name))
+            prods += [name, mname]
+            members += [(name, v), (name + ".marker", marker_text(name))]
+            if payload:
+                must = checked
+            want.append((name, v, must))
+        put("%s-all.tar" % fmt, tar_bytes(members))
+        prods.append("%s-all.tar" % fmt)
+        r = audit("damaged_" + fmt, prods, [], rss_mib=64, wall_s=20)
+        for name, v, must in want:
+            f = r.files(name)
+            ok(f and f[0]["size"] == len(v) and
+               f[0]["sha256"] == hashlib.sha256(v).hexdigest(),
+               "damaged %s: %s not scanned as itself" % (fmt, name))
+            marked(r, "damaged " + fmt, name[:-len(fmt) - 1] + ".marker")
+            marked(r, "damaged " + fmt,
+                   "%s-all.tar!tar!/%s.marker" % (fmt, name))
+            for where in (name, "%s-all.tar!tar!/%s" % (fmt, name)):
+                got = [x for x in r.findings()
+                       if (x["vpath"] == where or
+                           x["vpath"].startswith(where + "!")) and
+                       (x["rule"] == "unpack.error" or
+                        x["rule"].startswith("limit."))]
+                if must == "layout":
+                    lay = [x for x in r.recs if x["type"] == "layout" and
+                           x["vpath"] == where]
+                    ok(lay and lay[0]["unknown_bytes"] > 0,
+                       "damaged %s: no layout with unknown bytes for %s" %
+                       (fmt, where))
+                elif must:
+                    ok(got, "damaged %s: no unpack.error at or below %s" %
+                       (fmt, where))
+        ok(not r.findings("scan.error"), "damaged %s: scan.error" % fmt)
 
 
 # --- main -------------------------------------------------------------------
