@@ -15,6 +15,7 @@ PACKAGES=(
     u-boot-tools device-tree-compiler   # tests/audit/firmware.py: mkimage, dtc
     android-sdk-libsparse-utils mkbootimg   # tests/audit/android.py: img2simg,
                             # simg2img, mkbootimg
+    binutils srecord        # tests/audit/hexrec.py: objcopy, srec_cat
     squashfs-tools          # tests/audit/fs.sh: mksquashfs
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time

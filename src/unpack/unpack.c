@@ -10,6 +10,7 @@
 #include "unpack/bootimg.h"
 #include "unpack/cramfs.h"
 #include "unpack/fit.h"
+#include "unpack/hexrec.h"
 #include "unpack/lzop.h"
 #include "unpack/sparse.h"
 #include "unpack/squashfs.h"
@@ -33,6 +34,8 @@ static const struct unpack_reader *const readers[] = {
     &unpack_trx,
     &unpack_sparse,
     &unpack_bootimg,
+    &unpack_ihex,
+    &unpack_srec,
     &unpack_lzop,
     &unpack_libarchive,
     &unpack_stream,

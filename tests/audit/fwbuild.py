@@ -2,7 +2,8 @@
 """fwbuild.py - firmware images that Debian has no tool to make, built
 from their published descriptions (never from candor's readers).
 
-As a module: trx(), sparse(), boot_v4(), vendor_boot_v4(). As a command (for groundtruth.py's
+As a module: trx(), sparse(), boot_v4(), vendor_boot_v4(),
+ihex_segmented(). As a command (for groundtruth.py's
 FORMATS):
     fwbuild.py trx OUT FILE...      a TRX v1 image of the files
 """
@@ -129,6 +130,34 @@ def vendor_boot_v4(page, ramdisks, dtb, bootconfig, name=b"candor"):
                          len(table), len(ramdisks), 108, len(bootconfig))
     return b"".join(_pad(x, page)
                     for x in (header, vr, dtb, table, bootconfig))
+
+
+def ihex_record(rtype, offset, data):
+    """One Intel HEX line (Intel's Hexadecimal Object File Format
+    Specification, rev. A): ':', the byte count, a 16-bit offset, the
+    type, the data, and the checksum that makes the record's bytes sum to
+    0 modulo 256."""
+    body = bytes([len(data), offset >> 8 & 0xff, offset & 0xff, rtype]) + data
+    return ":%s%02X\n" % (body.hex().upper(), -sum(body) & 0xff)
+
+
+def ihex_segmented(regions, per_line=16):
+    """Intel HEX with extended segment address records (type 02, the
+    8086's segment:offset: address = segment * 16 + offset), which
+    objcopy and srec_cat do not write: regions are (address, bytes), each
+    below 1 MiB and not crossing a 64 KiB segment from the segment chosen
+    (address >> 4 rounded down to 4 KiB)."""
+    out = []
+    for addr, data in regions:
+        seg = (addr >> 4) & 0xF000
+        out.append(ihex_record(2, 0, bytes([seg >> 8, 0])))
+        for i in range(0, len(data), per_line):
+            off = addr - (seg << 4) + i
+            assert off + len(data[i:i + per_line]) <= 0x10000
+            out.append(ihex_record(0, off, data[i:i + per_line]))
+    out.append(ihex_record(3, 0, b"\x12\x34\x56\x78"))  # a start address
+    out.append(ihex_record(1, 0, b""))
+    return "".join(out).encode()
 
 
 if __name__ == "__main__":

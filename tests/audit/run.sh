@@ -33,7 +33,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/candor-audit.XXXXXX")
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 for tool in tar gzip bzip2 cpio zip 7z sha256sum python3 mkimage dtc \
-    img2simg simg2img mkbootimg lz4; do
+    img2simg simg2img mkbootimg lz4 objcopy srec_cat; do
     if ! command -v $tool >/dev/null 2>&1; then
         bad "$tool is not installed (scripts/setup.sh installs it)"
     fi
@@ -205,6 +205,10 @@ tally "$WORK/firmware.out"
 # Android's images: sparse, boot and vendor_boot (tests/audit/android.py).
 python3 "$HERE/android.py" "$CANDOR" "$WORK" >"$WORK/android.out"
 tally "$WORK/android.out"
+
+# Intel HEX and S-records (tests/audit/hexrec.py).
+python3 "$HERE/hexrec.py" "$CANDOR" "$WORK" >"$WORK/hexrec.out"
+tally "$WORK/hexrec.out"
 
 # The ground-truth product: a root file system in every container format,
 # glued into one blob (tests/audit/groundtruth.py).

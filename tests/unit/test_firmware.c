@@ -1,15 +1,17 @@
 /* Unit tests of the firmware image readers (src/unpack: uimage.c, trx.c,
- * sparse.c, bootimg.c):
+ * sparse.c, bootimg.c, hexrec.c):
  * images laid out here by their published descriptions, their checksums
  * by zlib's crc32, each entry read whole and in small pieces (unpack.h: a
  * read goes on where the last one stopped). */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "../harness.h"
 #include "base/mem.h"
 #include "unpack/bootimg.h"
+#include "unpack/hexrec.h"
 #include "unpack/sparse.h"
 #include "unpack/trx.h"
 #include "unpack/uimage.h"
@@ -360,5 +362,100 @@ TEST(bootimg_v0_sections_in_pieces_and_truncation)
     put_le32(img + 36, 1000); /* no power of two: no boot image */
     CHECK_INT(unpack_open_with(&unpack_bootimg, img, sizeof(img), &u, msg,
                                sizeof(msg)),
+              UNPACK_NOT_CONTAINER);
+}
+
+/* Appends an Intel HEX record (Intel's specification, rev. A) to text. */
+static void ihex_put(char *text, unsigned type, unsigned off,
+                     const uint8_t *data, unsigned n)
+{
+    unsigned sum = n + (off >> 8) + (off & 0xff) + type;
+    size_t len = strlen(text);
+
+    len += (size_t)sprintf(text + len, ":%02X%04X%02X", n, off, type);
+    for (unsigned i = 0; i < n; i++) {
+        len += (size_t)sprintf(text + len, "%02X", data[i]);
+        sum += data[i];
+    }
+    sprintf(text + len, "%02X\r\n", (0x100 - (sum & 0xff)) & 0xff);
+}
+
+/* Extended segment addressing: a record at offset 0xFFF8 of segment
+   0x1000 wraps to the segment's start (the specification's
+   SBA + ((DRLO + DRI) mod 64K)): a 64 KiB image from 0x10000, the record's
+   last 8 bytes first, its first 8 last, 0xFF between. */
+TEST(ihex_segment_wrap_in_pieces)
+{
+    static const uint8_t seg[2] = {0x10, 0x00};
+    uint8_t data[16];
+    static uint8_t out[70000];
+    char text[512] = "";
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+    size_t n;
+
+    for (int i = 0; i < 16; i++)
+        data[i] = (uint8_t)(0xA0 + i);
+    ihex_put(text, 2, 0, seg, 2);
+    ihex_put(text, 0, 0xFFF8, data, 16);
+    ihex_put(text, 1, 0, NULL, 0);
+    CHECK_INT(unpack_open_with(&unpack_ihex, (const uint8_t *)text,
+                               strlen(text), &u, msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(e.size, 65536);
+    n = read_pieces(&u, 5000, out, sizeof(out), &stop);
+    CHECK_INT(n, 65536);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK(memcmp(out, data + 8, 8) == 0);
+    CHECK(memcmp(out + 65528, data, 8) == 0);
+    CHECK_INT(out[8], 0xFF);
+    CHECK_INT(out[65527], 0xFF);
+    CHECK_INT(unpack_extent(&u), strlen(text));
+    unpack_close(&u);
+
+    /* The same data record twice: an overlap, reported after the bytes */
+    text[0] = '\0';
+    ihex_put(text, 0, 0x100, data, 16);
+    ihex_put(text, 0, 0x108, data, 16);
+    ihex_put(text, 1, 0, NULL, 0);
+    CHECK_INT(unpack_open_with(&unpack_ihex, (const uint8_t *)text,
+                               strlen(text), &u, msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 24);
+    CHECK(memcmp(out, data, 16) == 0 && memcmp(out + 16, data + 8, 8) == 0);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    CHECK(strstr(unpack_error(&u), "overlap") != NULL);
+    unpack_close(&u);
+}
+
+/* An S-record file (SRecord's srec(5)): S0 header, S1 data "HI" at 0x10
+   and "THERE" at 0x14, S9 end; the checksum the ones' complement of the
+   sum. */
+TEST(srec_records_and_gap)
+{
+    static const char text[] = "S00600004844521B\n"
+                               "S1050010484959\n"
+                               "S108001454484552456B\n"
+                               "S9030000FC\n";
+    uint8_t out[16];
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    CHECK_INT(unpack_open_with(&unpack_srec, (const uint8_t *)text,
+                               strlen(text), &u, msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 2, out, sizeof(out), &stop), 9);
+    CHECK(memcmp(out, "HI\xff\xffTHERE", 9) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    unpack_close(&u);
+    CHECK_INT(unpack_open_with(&unpack_ihex, (const uint8_t *)text,
+                               strlen(text), &u, msg, sizeof(msg)),
               UNPACK_NOT_CONTAINER);
 }
