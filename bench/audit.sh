@@ -40,11 +40,18 @@ time_run() {
 }
 
 time_run candor "$CANDOR" audit --json -r /dev/null "$BLOB"
+time_run candor1 "$CANDOR" audit -p 1 --json -r /dev/null "$BLOB"
 time_run binwalk binwalk -Me --run-as=root -C "$WORK/binwalk" "$BLOB"
 
 read -r c_found c_all < <(python3 "$GT" recall-json "$WORK/gt" "$WORK/candor.out")
 read -r b_found b_all < <(python3 "$GT" recall "$WORK/gt" "$WORK/binwalk")
 read -r c_s c_kb <"$WORK/candor.time"
+read -r c1_s c1_kb <"$WORK/candor1.time"
+if ! cmp -s <(grep -v '"summary"' "$WORK/candor.out") \
+    <(grep -v '"summary"' "$WORK/candor1.out"); then
+    echo "bench-audit: candor -p 1 and candor with $(nproc) threads differ" >&2
+    exit 1
+fi
 read -r b_s b_kb <"$WORK/binwalk.time"
 bw_version=$(binwalk --help 2>&1 | sed -n 's/^Binwalk v//p' | head -n 1)
 
@@ -53,6 +60,8 @@ echo "ground truth: $c_all regular files in each of $n_parts containers, blob of
 printf '| tool | recall | wall s | peak MiB |\n| --- | --- | --- | --- |\n'
 awk -v f="$c_found" -v a="$c_all" -v s="$c_s" -v k="$c_kb" \
     'BEGIN { printf "| candor audit | %s/%s | %s | %.1f |\n", f, a, s, k / 1024 }'
+awk -v f="$c_found" -v a="$c_all" -v s="$c1_s" -v k="$c1_kb" \
+    'BEGIN { printf "| candor audit -p 1 | %s/%s | %s | %.1f |\n", f, a, s, k / 1024 }'
 awk -v v="$bw_version" -v f="$b_found" -v a="$b_all" -v s="$b_s" -v k="$b_kb" \
     'BEGIN { printf "| binwalk %s -Me | %s/%s | %s | %.1f |\n", v, f, a, s, k / 1024 }' 
 if [ "$c_found" = "$c_all" ] && [ "$b_found" = "$b_all" ]; then

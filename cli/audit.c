@@ -7,11 +7,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "audit/extract.h"
@@ -29,6 +31,8 @@
 #endif
 
 #define MAX_RULE_FILES 256
+#define MAX_THREADS 32 /* as candor scan */
+#define MAX_THREADS_S "32"
 
 struct audit_opts {
     char *rules[MAX_RULE_FILES]; /* [NS:]PATH, pointers into argv */
@@ -36,6 +40,7 @@ struct audit_opts {
     const char *compiled; /* -C */
     const char *sarif;    /* --sarif FILE, or NULL */
     const char *extract;  /* --extract DIR */
+    int threads; /* 0: the CPUs */
     bool json;
     bool fail_on_set;
     enum finding_severity fail_on;
@@ -46,7 +51,7 @@ static const char audit_usage[] =
     "Usage: candor audit [--rules [NS:]RULES_FILE]... [-C COMPILED] "
     "[--json]\n"
     "                    [--sarif FILE] [--fail-on SEVERITY] [--extract DIR]\n"
-    "                    [LIMITS] PRODUCT...\n";
+    "                    [-p THREADS] [LIMITS] PRODUCT...\n";
 
 static void help(void)
 {
@@ -62,7 +67,9 @@ static void help(void)
         "SEVERITY\n"
         "                           (info, low, medium, high, critical)\n"
         "      --extract DIR        write every unpacked file under DIR "
-        "(new or empty)\n"
+        "(new or empty;\n"
+        "                           the audit then runs in one thread)\n"
+        "  -p, --threads N          threads (default: the CPUs, at most %d)\n"
         "      --max-depth N        containers inside containers (32)\n"
         "      --max-total-bytes N  bytes unpacked per product (4G)\n"
         "      --max-entry-bytes N  bytes read of one entry (256M)\n"
@@ -71,7 +78,7 @@ static void help(void)
         "      --timeout SECONDS    per product (0: none)\n"
         "Sizes take K, M or G (powers of 1024). Exit: 0, 1 for --fail-on, "
         "2 on usage\nerrors and unreadable rules. See docs/audit.md.\n",
-        CANDOR_DEFAULT_RULES);
+        CANDOR_DEFAULT_RULES, MAX_THREADS);
 }
 
 /* A count or a size with an optional K, M or G; false if malformed. */
@@ -142,6 +149,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
         {"max-files", required_argument, NULL, OPT_FILES},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"extract", required_argument, NULL, OPT_EXTRACT},
+        {"threads", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -151,7 +159,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
     audit_limits_default(&o->limits);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "r:C:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:C:p:h", longs, NULL)) != -1) {
         const char *bad = NULL;
         switch (c) {
         case 'r':
@@ -161,6 +169,14 @@ static int parse(int argc, char **argv, struct audit_opts *o)
                 o->rules[o->n_rules++] = optarg;
             break;
         case 'C': o->compiled = optarg; break;
+        case 'p': {
+            uint64_t v;
+            if (!parse_number(optarg, false, &v) || v < 1 || v > MAX_THREADS)
+                bad = "-p takes a number of threads from 1 to " MAX_THREADS_S;
+            else
+                o->threads = (int)v;
+            break;
+        }
         case 'h': help(); return -1;
         case OPT_JSON: o->json = true; break;
         case OPT_SARIF: o->sarif = optarg; break;
@@ -315,6 +331,19 @@ static bool sarif_close(const char *path, FILE *file, struct sarif *sarif,
     return ok;
 }
 
+/* -p, else the CPUs this process may run on. */
+static int thread_count(const struct audit_opts *o)
+{
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof(set), &set) == 0
+                 ? CPU_COUNT(&set)
+                 : sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (o->threads > 0)
+        return o->threads;
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
 static bool open_extract(const struct audit_opts *o, struct extract **x)
 {
     char msg[512];
@@ -355,10 +384,15 @@ static int run(struct audit_opts *o, char **products, int n)
         report.on_record = progress_on_record;
         report.on_record_ctx = &progress;
     }
-    rc = audit_new(rules, &o->limits, &report, &audit);
+    rc = audit_new(rules, &o->limits, extract != NULL ? 1 : thread_count(o),
+                   &report, &audit);
     if (rc == CANDOR_OK) {
+        enum candor_status waited;
         audit_set_extract(audit, extract);
         rc = audit_all(audit, products, n);
+        waited = audit_wait(audit);
+        if (rc == CANDOR_OK)
+            rc = waited;
     }
     if (report.on_record != NULL)
         progress_end(&progress);

@@ -223,4 +223,5 @@ tally "$WORK/gt.out"
 . "$HERE/sarif.sh"
 . "$HERE/progress.sh"
 . "$HERE/fs.sh"
+. "$HERE/threads.sh"
 finish

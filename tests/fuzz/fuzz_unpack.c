@@ -49,7 +49,7 @@ static void setup(void)
     lim.max_files = 200;
     lim.timeout = 10;
     report_init(&report, out, true);
-    if (audit_new(rules, &lim, &report, &audit) != CANDOR_OK)
+    if (audit_new(rules, &lim, 1, &report, &audit) != CANDOR_OK)
         abort();
 }
 
