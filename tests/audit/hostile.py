@@ -870,18 +870,35 @@ def images():
     with open(os.path.join(BUILD, "raw.img"), "wb") as f:
         f.write(rnd + bytes(MIB - len(rnd)))
     sh("img2simg raw.img img.simg")
+    # Intel HEX and S-records by binutils; an Android boot image (v0) by
+    # Debian's mkbootimg (as tests/audit/android.py runs it).
+    sh("objcopy -I binary -O ihex payload.bin img.ihex")
+    sh("objcopy -I binary -O srec payload.bin img.srec")
+    with open(os.path.join(BUILD, "note.txt"), "wb") as f:
+        f.write(b"a note\n" * 20)
+    sh("python3 -c 'import sys; from importlib.machinery import "
+       "SourceFileLoader; m = SourceFileLoader(\"mkbootimg\", "
+       "\"/usr/bin/mkbootimg\").load_module(); m.get_number_of_pages = "
+       "lambda size, page: (size + page - 1) // page; "
+       "sys.argv[0] = \"mkbootimg\"; m.main()' --kernel payload.bin "
+       "--ramdisk note.txt --header_version 0 --pagesize 2048 "
+       "-o img.bootimg")
     # name: (data, data checksummed, last byte meaningful). From the
     # formats' descriptions: tar and cpio end in zero padding, SquashFS
     # and CramFS images are padded; SquashFS, CramFS, tar, cpio and sparse
     # images (img2simg writes no CRC chunk) do not check their data. A
     # zip one byte short loses the end of its end record only: its entries
     # are read from their local headers (each CRC-checked), the rest is a
-    # layout record's unknown bytes ("layout").
+    # layout record's unknown bytes ("layout"). Intel HEX and S-records
+    # carry a checksum per record and end with a complete end record
+    # before the last newline; mkbootimg's header id is the SHA-1 of the
+    # parts, and the image is padded to its page size.
     fmts = {"tar": (0, 0), "cpio": (0, 0), "zip": (1, "layout"), "7z": (1, 1),
             "gz": (1, 1), "xz": (1, 1), "bz2": (1, 1), "zst": (1, 1),
             "lz4": (1, 1), "lzo": (1, 1), "cramfs": (0, 0),
             "squashfs": (0, 0), "uimage": (1, 1), "fit": (1, 1),
-            "trx": (1, 1), "simg": (0, 1), "tgz": (1, 1)}
+            "trx": (1, 1), "simg": (0, 1), "tgz": (1, 1),
+            "ihex": (1, 0), "srec": (1, 0), "bootimg": (1, 0)}
     return {ext: (read("img." + ext), bool(c), e)
             for ext, (c, e) in fmts.items()}
 
@@ -1111,6 +1128,57 @@ def giant_dictionary():
            "giant_dictionary: %s neither read nor refused: %s" % (v, f))
     marked(r, "giant_dictionary", "dict-in.tar!tar!/after.txt")
     marked(r, "giant_dictionary", "next.txt")
+
+
+# --- --extract ----------------------------------------------------------------
+
+@case
+def extract_hostile():
+    """--extract DIR on the bombs, hostile names and links: everything
+    written is below DIR, as regular files and directories only, at most
+    what the limits let through; nothing else changes (the scratch area,
+    the decoys)."""
+    for prod, fn in (("flat.tar", zip_bomb_flat), ("nested.zip",
+                     zip_bomb_nested), ("names.tar", names_out),
+                     ("links.tar", links)):
+        if not os.path.exists(os.path.join(CWD, prod)):
+            fn()
+    x = os.path.join(WORK, "extracted")
+    shutil.rmtree(x, ignore_errors=True)
+    prods = ["flat.tar", "nested.zip", "names.tar", "names.zip",
+             "names.cpio", "links.tar", "links.cpio", "links.zip",
+             "next.txt"]
+    r = audit("extract_hostile", prods,
+              ["--extract", x, "--max-entry-bytes", "16M", "--max-ratio",
+               "100", "--max-total-bytes", "64M"], rss_mib=80, wall_s=30)
+    total, bad_kinds, outside = 0, [], []
+    real = os.path.realpath(x)
+    for d, dirs, files in os.walk(x):
+        for n in dirs + files:
+            p = os.path.join(d, n)
+            st = os.lstat(p)
+            if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                bad_kinds.append(p)
+            if not os.path.realpath(p).startswith(real + os.sep):
+                outside.append(p)
+            if stat.S_ISREG(st.st_mode):
+                total += st.st_size
+                ok(not st.st_mode & 0o7111,
+                   "extract_hostile: %s mode %o" % (p, st.st_mode))
+    ok(not bad_kinds, "extract_hostile: not files or dirs: %s" %
+       bad_kinds[:5])
+    ok(not outside, "extract_hostile: outside DIR: %s" % outside[:5])
+    # Per product at most --max-total-bytes unpacked, and the manifest.
+    ok(total <= len(prods) * 64 * MIB + 16 * MIB,
+       "extract_hostile: %d bytes written" % total)
+    f = os.path.join(x, "flat.tar.extracted", "tar", "flat.zip.extracted",
+                     "zip", "zeros.bin")
+    ok(os.path.isfile(f) and os.path.getsize(f) == 16 * MIB,
+       "extract_hostile: the cut bomb entry is not 16 MiB at %s" % f)
+    ok(r.findings("limit.total-bytes", prefix="nested.zip"),
+       "extract_hostile: nested bomb not stopped: %s" % r.rules())
+    marked(r, "extract_hostile", "next.txt")
+    shutil.rmtree(x, ignore_errors=True)
 
 
 # --- main -------------------------------------------------------------------
