@@ -28,6 +28,8 @@ struct reader {
     int first_rc;
     bool given_first;
     bool any;         /* an entry was given */
+    bool sparse;      /* the current entry has a sparse map */
+    uint64_t size, produced; /* its size, and the bytes given of it */
     char format[FORMAT_MAX];
 };
 
@@ -464,6 +466,11 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
         return UNPACK_FAILED;
     memset(e, 0, sizeof(*e));
     a->any = true;
+    a->produced = 0;
+    a->size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                  ? (uint64_t)archive_entry_size(ae)
+                  : 0;
+    a->sparse = archive_entry_sparse_count(ae) > 0;
     e->unnamed = is_raw(a);
     e->path = archive_entry_pathname(ae);
     if (e->path == NULL)
@@ -482,6 +489,29 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
     return UNPACK_OK;
 }
 
+/*
+ * A sparse file's hole at its end, when its map has no data after the
+ * hole (a file of holes only, as GNU tar -S and pax write it): libarchive's
+ * archive_read_data ends the entry there, without the zeros it gives for
+ * holes before data, and a 64 GiB file read as 0 bytes. The zeros are
+ * written here, up to the entry's size, into the sink like any data (so
+ * the limits hold).
+ */
+static void trailing_hole(struct reader *a, struct unpack_sink *sink)
+{
+    while (a->produced < a->size) {
+        size_t room;
+        uint8_t *to = unpack_sink_reserve(sink, CHUNK, &room);
+        if (to == NULL)
+            return;
+        if (room > a->size - a->produced)
+            room = (size_t)(a->size - a->produced);
+        memset(to, 0, room);
+        unpack_sink_commit(sink, room);
+        a->produced += room;
+    }
+}
+
 static void read_data(void *state, struct unpack_sink *sink)
 {
     struct reader *a = state;
@@ -498,9 +528,13 @@ static void read_data(void *state, struct unpack_sink *sink)
             unpack_sink_fail(sink);
             return;
         }
-        if (got == 0)
+        if (got == 0) {
+            if (a->sparse)
+                trailing_hole(a, sink);
             return;
+        }
         unpack_sink_commit(sink, (size_t)got);
+        a->produced += (uint64_t)got;
     }
 }
 

@@ -609,6 +609,65 @@ def zip_overlap():
     ok(n < 400, "zip_overlap: %d of 400 entries read at the default ratio" % n)
 
 
+@case
+def stream_bombs():
+    """Zeros through the formats whose ratio passes gzip's 1,030 by far:
+    512 MiB in zstd (36 KB), 128 MiB in xz, 64 MiB in bzip2 (a few hundred
+    bytes), and a GNU sparse tar of a 64 GiB file of holes (10 KB, by GNU
+    tar -S): at the default limits the ratio stops each early, with
+    little read and little memory. Then sparse files read whole."""
+    d = os.path.join(BUILD, "bombs")
+    os.makedirs(d, exist_ok=True)
+    sh("head -c 512M /dev/zero | zstd -q -1 -c > z.zst", d)
+    sh("head -c 128M /dev/zero | xz -0 -c > z.xz", d)
+    sh("head -c 64M /dev/zero | bzip2 -1 -c > z.bz2", d)
+    sh("truncate -s 64G holes && tar -S -cf sparse.tar holes && rm holes",
+       d)
+    names = ["z.zst", "z.xz", "z.bz2", "sparse.tar"]
+    sizes = {}
+    for n in names:
+        data = open(os.path.join(d, n), "rb").read()
+        sizes[n] = len(data)
+        put(n, data)
+    put("next.txt", marker_text("next"))
+    r = audit("stream_bombs", names + ["next.txt"], [], rss_mib=64,
+              wall_s=20)
+    for n, v in (("z.zst", "z.zst!zstd"), ("z.xz", "z.xz!xz"),
+                 ("z.bz2", "z.bz2!bzip2"),
+                 ("sparse.tar", "sparse.tar!tar!/holes")):
+        has(r, "stream_bombs", "limit.ratio", v)
+        f = r.files(v)
+        ok(f and f[0]["size"] <= 1000 * sizes[n] + 64 * 1024,
+           "stream_bombs: %s read %s bytes of a %d-byte container" %
+           (v, f and f[0]["size"], sizes[n]))
+    marked(r, "stream_bombs", "next.txt")
+    # Sparse files of GNU tar -S (GNU and pax formats): one of holes only
+    # (libarchive gave it as 0 bytes), one with data amid holes; each read
+    # whole, as the file was (sha256 of what was written).
+    with_data = bytearray(3 * MIB)
+    with_data[MIB:MIB + 18] = b"DATA-IN-THE-MIDDLE"
+    for n, data in (("holes1m", bytes(MIB)), ("mid3m", bytes(with_data))):
+        with open(os.path.join(d, n), "wb") as f:
+            f.truncate(len(data))
+            k = data.find(b"DATA")
+            if k >= 0:
+                f.seek(k)
+                f.write(data[k:k + 18])
+    sh("tar -S --format=gnu -cf sp-gnu.tar holes1m mid3m && "
+       "tar -S --format=posix -cf sp-pax.tar holes1m mid3m", d)
+    for t in ("sp-gnu.tar", "sp-pax.tar"):
+        put(t, open(os.path.join(d, t), "rb").read())
+    r = audit("sparse_files", ["sp-gnu.tar", "sp-pax.tar"], [],
+              rss_mib=64)
+    for t in ("sp-gnu.tar", "sp-pax.tar"):
+        for n, data in (("holes1m", bytes(MIB)), ("mid3m", bytes(with_data))):
+            f = r.files("%s!tar!/%s" % (t, n))
+            ok(f and f[0]["size"] == len(data) and
+               f[0]["sha256"] == hashlib.sha256(data).hexdigest(),
+               "sparse_files: %s!tar!/%s: %s" % (t, n, f and
+                                                (f[0]["size"], f[0]["sha256"])))
+
+
 # --- nesting ----------------------------------------------------------------
 
 @case
@@ -1081,8 +1140,9 @@ def header_only():
 def giant_dictionary():
     """7-Zip (LZMA and LZMA2) and xz whose headers declare a 4 GiB
     dictionary (patched in, CRCs recomputed after 7zFormat.txt and the .xz
-    format): memory stays bounded; the data decodes the same (a larger
-    dictionary than the data needs changes nothing) or is refused."""
+    format), and a 7z whose folder declares 1 TiB unpacked: memory stays
+    bounded; the data decodes the same (a larger dictionary than the data
+    needs changes nothing) or is refused."""
     os.makedirs(os.path.join(BUILD, "dict"), exist_ok=True)
     d = os.path.join(BUILD, "dict")
     data = __import__("random").Random(9).randbytes(200000)
@@ -1106,6 +1166,21 @@ def giant_dictionary():
     put("dict2.7z", patch7z("l2.7z", b"\x21\x21\x01", 3, b"\x28"))
     put("dict1.7z", patch7z("l1.7z", b"\x23\x03\x01\x01\x05", 6,
                             b"\xff\xff\xff\xff"))
+    # The folder's unpack size (kCodersUnPackSize, a 7z NUMBER) made
+    # 2^40: the header grows by 8 bytes, its size and CRCs are redone.
+    b = bytearray(open(os.path.join(d, "l2.7z"), "rb").read())
+    nh_off, nh_size = struct.unpack_from("<QQ", b, 12)
+    h = b[32 + nh_off:32 + nh_off + nh_size]
+    i = h.index(b"\x0c", 1)
+    n = 1
+    while n < 9 and h[i + 1] & (0x100 >> n):
+        n += 1
+    h = h[:i + 1] + b"\xff" + struct.pack("<Q", 1 << 40) + h[i + 1 + n:]
+    b = b[:32 + nh_off] + h
+    struct.pack_into("<Q", b, 20, len(h))
+    struct.pack_into("<I", b, 28, zlib.crc32(h))
+    struct.pack_into("<I", b, 8, zlib.crc32(b[12:32]))
+    put("size1t.7z", bytes(b))
     x = bytearray(open(os.path.join(d, "big.xz"), "rb").read())
     size = (x[12] + 1) * 4
     i = x.index(b"\x21\x01", 12, 12 + size)
@@ -1116,8 +1191,11 @@ def giant_dictionary():
                                   ("after.txt", marker_text("tar"))]))
     put("next.txt", marker_text("next"))
     r = audit("giant_dictionary", ["dict2.7z", "dict1.7z", "dict.xz",
-                                   "dict-in.tar", "next.txt"], [],
-              rss_mib=64)
+                                   "dict-in.tar", "size1t.7z", "next.txt"],
+              [], rss_mib=64)
+    ok(r.findings("unpack.error", prefix="size1t.7z") or
+       [f for f in r.files(prefix="size1t.7z!") if f["sha256"] == want],
+       "giant_dictionary: a 7z declaring 1 TiB neither refused nor read")
     want = hashlib.sha256(data).hexdigest()
     for v in ("dict2.7z!7zip!/big.bin", "dict1.7z!7zip!/big.bin",
               "dict.xz!xz", "dict-in.tar!tar!/dict.xz!xz"):
