@@ -16,6 +16,7 @@
 #include "unpack/squashfs.h"
 #include "unpack/stream.h"
 #include "unpack/trx.h"
+#include "unpack/ubi.h"
 #include "unpack/uimage.h"
 
 #define CHUNK (64u * 1024)
@@ -34,6 +35,7 @@ static const struct unpack_reader *const readers[] = {
     &unpack_trx,
     &unpack_sparse,
     &unpack_bootimg,
+    &unpack_ubi,
     &unpack_ihex,
     &unpack_srec,
     &unpack_lzop,

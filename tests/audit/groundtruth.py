@@ -134,6 +134,14 @@ FORMATS = [
      "mkbootimg --header_version 0 --kernel bootkernel.gz "
      "--ramdisk rootfs.cpio.gz -o rootfs.boot.img",
      "bootimg", "!/ramdisk!gzip+cpio!/", {"mode", "link"}),
+    # UBI (ubinize, 128 KiB eraseblocks) with the root file system as a
+    # SquashFS volume
+    ("rootfs.ubi",
+     "mksquashfs root rootfs.sqfs -noappend -quiet -all-root && "
+     "printf '[rootfs]\\nmode=ubi\\nimage=rootfs.sqfs\\nvol_id=0\\n"
+     "vol_type=dynamic\\nvol_name=rootfs\\n' >ubi.ini && "
+     "ubinize -o rootfs.ubi -p 128KiB -m 2048 -s 512 ubi.ini",
+     "ubi", "!/rootfs!squashfs!/", {"mode", "link"}),
     # a Broadcom TRX: a loader, a compressed kernel, the root file system
     ("rootfs.trx",
      "head -c 2048 /usr/bin/cpio >loader.bin && "

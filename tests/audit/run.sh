@@ -33,7 +33,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/candor-audit.XXXXXX")
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 for tool in tar gzip bzip2 cpio zip 7z sha256sum python3 mkimage dtc \
-    img2simg simg2img mkbootimg lz4 objcopy srec_cat; do
+    img2simg simg2img mkbootimg lz4 objcopy srec_cat ubinize mksquashfs; do
     if ! command -v $tool >/dev/null 2>&1; then
         bad "$tool is not installed (scripts/setup.sh installs it)"
     fi
@@ -209,6 +209,10 @@ tally "$WORK/android.out"
 # Intel HEX and S-records (tests/audit/hexrec.py).
 python3 "$HERE/hexrec.py" "$CANDOR" "$WORK" >"$WORK/hexrec.out"
 tally "$WORK/hexrec.out"
+
+# UBI images (tests/audit/ubi.py).
+python3 "$HERE/ubi.py" "$CANDOR" "$WORK" >"$WORK/ubi.out"
+tally "$WORK/ubi.out"
 
 # The ground-truth product: a root file system in every container format,
 # glued into one blob (tests/audit/groundtruth.py).

@@ -1,5 +1,5 @@
 /* Unit tests of the firmware image readers (src/unpack: uimage.c, trx.c,
- * sparse.c, bootimg.c, hexrec.c):
+ * sparse.c, bootimg.c, hexrec.c, ubi.c):
  * images laid out here by their published descriptions, their checksums
  * by zlib's crc32, each entry read whole and in small pieces (unpack.h: a
  * read goes on where the last one stopped). */
@@ -14,6 +14,7 @@
 #include "unpack/hexrec.h"
 #include "unpack/sparse.h"
 #include "unpack/trx.h"
+#include "unpack/ubi.h"
 #include "unpack/uimage.h"
 #include "unpack/unpack.h"
 
@@ -457,5 +458,86 @@ TEST(srec_records_and_gap)
     unpack_close(&u);
     CHECK_INT(unpack_open_with(&unpack_ihex, (const uint8_t *)text,
                                strlen(text), &u, msg, sizeof(msg)),
+              UNPACK_NOT_CONTAINER);
+}
+
+/* A UBI PEB of 1024 bytes (Linux's ubi-media.h): the EC header at 0, the
+   VID header at 64, data at 128; CRCs preset to all ones, not inverted. */
+static void ubi_peb(uint8_t *peb, uint32_t vol, uint32_t lnum, uint8_t type,
+                    const char *data, uint32_t used_ebs)
+{
+    uint32_t n = (uint32_t)strlen(data);
+
+    memset(peb, 0xff, 1024);
+    memset(peb, 0, 64);
+    put_be32(peb, 0x55424923);
+    peb[4] = 1;
+    put_be32(peb + 16, 64);
+    put_be32(peb + 20, 128);
+    put_be32(peb + 60, ~(uint32_t)crc32(0, peb, 60));
+    memset(peb + 64, 0, 64);
+    put_be32(peb + 64, 0x55424921);
+    peb[64 + 4] = 1;
+    peb[64 + 5] = type;
+    put_be32(peb + 64 + 8, vol);
+    put_be32(peb + 64 + 12, lnum);
+    if (type == 2) {
+        put_be32(peb + 64 + 20, n);
+        put_be32(peb + 64 + 24, used_ebs);
+        put_be32(peb + 64 + 32, ~(uint32_t)crc32(0, (const uint8_t *)data,
+                                                  n));
+    }
+    put_be32(peb + 64 + 60, ~(uint32_t)crc32(0, peb + 64, 60));
+    memcpy(peb + 128, data, n);
+}
+
+/* Volume 5 (dynamic): LEB 0 and LEB 2, LEB 1 unmapped (0xFF); volume 6
+   (static): 10 bytes. No volume table: named volume-ID. */
+TEST(ubi_volumes_in_pieces)
+{
+    static uint8_t img[3 * 1024], out[4096];
+    struct unpack u;
+    struct unpack_entry e;
+    enum unpack_stop stop;
+    char msg[64];
+
+    ubi_peb(img, 5, 2, 1, "third LEB", 0);
+    ubi_peb(img + 1024, 6, 0, 2, "static 10", 1);
+    ubi_peb(img + 2048, 5, 0, 1, "first LEB", 0);
+    CHECK_INT(unpack_open_with(&unpack_ubi, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "volume-5");
+    CHECK_INT(e.size, 3 * 896);
+    CHECK_INT(read_pieces(&u, 100, out, sizeof(out), &stop), 3 * 896);
+    CHECK(memcmp(out, "first LEB", 9) == 0);
+    CHECK_INT(out[9], 0xff);
+    CHECK_INT(out[896], 0xff);
+    CHECK(memcmp(out + 2 * 896, "third LEB", 9) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_STR(e.path, "volume-6");
+    CHECK_INT(read_pieces(&u, 3, out, sizeof(out), &stop), 9);
+    CHECK(memcmp(out, "static 10", 9) == 0);
+    CHECK_INT(stop, UNPACK_STOP_NONE);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_END);
+    CHECK_INT(unpack_extent(&u), sizeof(img));
+    unpack_close(&u);
+
+    img[1024 + 128] = 'S'; /* the static LEB's data CRC fails */
+    CHECK_INT(unpack_open_with(&unpack_ubi, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(read_pieces(&u, 4, out, sizeof(out), &stop), 9);
+    CHECK_INT(stop, UNPACK_STOP_ERROR);
+    CHECK(strstr(unpack_error(&u), "data CRC") != NULL);
+    unpack_close(&u);
+
+    img[60] ^= 1; /* the first EC header's CRC fails: no UBI */
+    CHECK_INT(unpack_open_with(&unpack_ubi, img, sizeof(img), &u, msg,
+                               sizeof(msg)),
               UNPACK_NOT_CONTAINER);
 }
