@@ -16,7 +16,8 @@ PACKAGES=(
     android-sdk-libsparse-utils mkbootimg   # tests/audit/android.py: img2simg,
                             # simg2img, mkbootimg
     binutils srecord        # tests/audit/hexrec.py: objcopy, srec_cat
-    mtd-utils               # tests/audit/ubi.py, groundtruth.py: ubinize
+    mtd-utils               # tests/audit/ubi.py, ubifs.sh, groundtruth.py:
+                            # ubinize, mkfs.ubifs
     squashfs-tools          # tests/audit/fs.sh: mksquashfs
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time

@@ -170,20 +170,6 @@ static void close_cramfs(void *state)
     mem_free(state);
 }
 
-static enum unpack_kind kind_of(uint32_t mode)
-{
-    switch (mode & S_IFMT) {
-    case S_IFREG: return UNPACK_REGULAR;
-    case S_IFDIR: return UNPACK_DIR;
-    case S_IFLNK: return UNPACK_SYMLINK;
-    case S_IFCHR: return UNPACK_CHARDEV;
-    case S_IFBLK: return UNPACK_BLOCKDEV;
-    case S_IFIFO: return UNPACK_FIFO;
-    case S_IFSOCK: return UNPACK_SOCKET;
-    default: return UNPACK_OTHER;
-    }
-}
-
 /* Decompresses block i of the current file into c->buf; false on an
    error (message set). */
 static bool load_block(struct cramfs *c, uint32_t i)
@@ -277,7 +263,7 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
         c->path[c->path_len] = '\0';
         memset(e, 0, sizeof(*e));
         e->path = c->path;
-        e->kind = kind_of(in.mode);
+        e->kind = unpack_kind_of_mode(in.mode);
         e->mode = in.mode & 07777;
         e->uid = in.uid;
         e->gid = in.gid;
@@ -305,8 +291,6 @@ static void read_data(void *state, struct unpack_sink *sink)
     struct cramfs *c = state;
 
     while (c->have_cur) {
-        size_t room;
-        uint8_t *to;
         if (c->buf_given == c->buf_len) {
             if ((size_t)c->blk * BLOCK >= c->cur.size) {
                 c->have_cur = false;
@@ -320,12 +304,8 @@ static void read_data(void *state, struct unpack_sink *sink)
             c->blk++;
             c->buf_given = 0;
         }
-        to = unpack_sink_reserve(sink, c->buf_len - c->buf_given, &room);
-        if (to == NULL)
+        if (!unpack_sink_give(sink, c->buf, c->buf_len, &c->buf_given))
             return;
-        memcpy(to, c->buf + c->buf_given, room);
-        unpack_sink_commit(sink, room);
-        c->buf_given += room;
     }
 }
 

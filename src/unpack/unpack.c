@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "base/mem.h"
@@ -17,6 +18,7 @@
 #include "unpack/stream.h"
 #include "unpack/trx.h"
 #include "unpack/ubi.h"
+#include "unpack/ubifs.h"
 #include "unpack/uimage.h"
 
 #define CHUNK (64u * 1024)
@@ -30,6 +32,7 @@
 static const struct unpack_reader *const readers[] = {
     &unpack_squashfs,
     &unpack_cramfs,
+    &unpack_ubifs,
     &unpack_uimage,
     &unpack_fit,
     &unpack_trx,
@@ -47,6 +50,20 @@ const struct unpack_reader *const *unpack_readers(size_t *n)
 {
     *n = sizeof(readers) / sizeof(readers[0]);
     return readers;
+}
+
+enum unpack_kind unpack_kind_of_mode(uint32_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG: return UNPACK_REGULAR;
+    case S_IFDIR: return UNPACK_DIR;
+    case S_IFLNK: return UNPACK_SYMLINK;
+    case S_IFCHR: return UNPACK_CHARDEV;
+    case S_IFBLK: return UNPACK_BLOCKDEV;
+    case S_IFIFO: return UNPACK_FIFO;
+    case S_IFSOCK: return UNPACK_SOCKET;
+    default: return UNPACK_OTHER;
+    }
 }
 
 double unpack_now(void)
@@ -151,6 +168,16 @@ bool unpack_sink_put(struct unpack_sink *s, const void *p, size_t n)
         n -= room;
     }
     return !unpack_sink_stopped(s);
+}
+
+bool unpack_sink_give(struct unpack_sink *s, const uint8_t *buf, size_t len,
+                      size_t *given)
+{
+    uint64_t before = s->total;
+    bool all = *given >= len || unpack_sink_put(s, buf + *given, len - *given);
+
+    *given += (size_t)(s->total - before);
+    return all && *given >= len;
 }
 
 void unpack_sink_fail(struct unpack_sink *s)

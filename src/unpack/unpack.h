@@ -96,6 +96,11 @@ void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
 enum unpack_stop unpack_sink_result(const struct unpack_sink *s);
 /* Appends n bytes (what fits); false once the sink has stopped. */
 bool unpack_sink_put(struct unpack_sink *s, const void *p, size_t n);
+/* For a reader that keeps a decoded block: gives buf's bytes from *given
+   to len, moving *given past what the sink took; false when it did not
+   take them all (it stopped; the next call goes on from *given). */
+bool unpack_sink_give(struct unpack_sink *s, const uint8_t *buf, size_t len,
+                      size_t *given);
 /*
  * Room for up to want more bytes written in place (a decompressor's
  * output): *room gets the count, 0 once the sink has stopped; then
@@ -218,6 +223,10 @@ static inline unsigned unpack_levels(const struct unpack *u)
 {
     return u->reader->levels ? u->reader->levels(u->state) : 1;
 }
+
+/* The kind of a POSIX st_mode's file type bits (S_IFMT), for the readers
+   of file systems that store them. */
+enum unpack_kind unpack_kind_of_mode(uint32_t mode);
 
 /* A CLOCK_MONOTONIC time in seconds, for deadlines. */
 double unpack_now(void);

@@ -118,6 +118,12 @@ FORMATS = [
     ("rootfs-be.cramfs",
      "mkfs.cramfs root le.cramfs && cramfsswap le.cramfs rootfs-be.cramfs",
      "cramfs", "!/", {"mode", "link"}),
+    # UBIFS as mkfs.ubifs writes it for the UBI volume below (128 KiB
+    # eraseblocks, 2 KiB pages, 512-byte subpages: LEBs of 129024 bytes),
+    # data compressed with zlib
+    ("rootfs.ubifs",
+     "mkfs.ubifs -r root -m 2048 -e 129024 -c 2000 -x zlib -o rootfs.ubifs",
+     "ubifs", "!/", {"mode", "link"}),
     # U-Boot's legacy image of the initramfs, as a ramdisk
     ("rootfs.uimg",
      "mkimage -A arm -O linux -T ramdisk -C none -n rootfs "
@@ -142,6 +148,13 @@ FORMATS = [
      "vol_type=dynamic\\nvol_name=rootfs\\n' >ubi.ini && "
      "ubinize -o rootfs.ubi -p 128KiB -m 2048 -s 512 ubi.ini",
      "ubi", "!/rootfs!squashfs!/", {"mode", "link"}),
+    # the same UBI geometry with the UBIFS image above as its volume
+    # (mkfs.ubifs + ubinize, as NAND firmware is made)
+    ("rootfs-ubifs.ubi",
+     "printf '[rootfs]\\nmode=ubi\\nimage=rootfs.ubifs\\nvol_id=0\\n"
+     "vol_type=dynamic\\nvol_name=rootfs\\n' >ubifs.ini && "
+     "ubinize -o rootfs-ubifs.ubi -p 128KiB -m 2048 -s 512 ubifs.ini",
+     "ubi", "!/rootfs!ubifs!/", {"mode", "link"}),
     # a Broadcom TRX: a loader, a compressed kernel, the root file system
     ("rootfs.trx",
      "head -c 2048 /usr/bin/cpio >loader.bin && "

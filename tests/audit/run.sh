@@ -227,5 +227,6 @@ tally "$WORK/gt.out"
 . "$HERE/sarif.sh"
 . "$HERE/progress.sh"
 . "$HERE/fs.sh"
+. "$HERE/ubifs.sh"
 . "$HERE/threads.sh"
 finish
