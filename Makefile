@@ -16,7 +16,7 @@ BUILD    ?= build-san
 endif
 
 PKGS     := libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive liblzma libzstd liblz4 \
-            libsquashfs1
+            libsquashfs1 ext2fs com_err
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -19,6 +19,7 @@ PACKAGES=(
     mtd-utils               # tests/audit/ubi.py, ubifs.sh, groundtruth.py:
                             # ubinize, mkfs.ubifs
     squashfs-tools          # tests/audit/fs.sh: mksquashfs
+    libext2fs-dev e2fsprogs # candor audit: ext2/3/4 (src/unpack/ext.c); mke2fs -d in tests
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)
     yara python3 file time
     python3-pefile          # expected values of tests/modules/check_pe_import_rva.py

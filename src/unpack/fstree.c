@@ -1,6 +1,8 @@
 /* fstree.c - see fstree.h. */
 #include "unpack/fstree.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/mem.h"
@@ -154,4 +156,20 @@ const char *fstree_status_str(enum fstree_status s)
     case FSTREE_NOMEM: return "out of memory";
     }
     return "?";
+}
+
+void fstree_warn(char *buf, size_t cap, const char *fmt, ...)
+{
+    size_t used = strnlen(buf, cap);
+    va_list ap;
+
+    if (used + 3 > cap)
+        return;
+    if (used > 0) {
+        memcpy(buf + used, "; ", 3);
+        used += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(buf + used, cap - used, fmt, ap);
+    va_end(ap);
 }

@@ -103,4 +103,12 @@ const char *fstree_link(struct fstree *t, uint64_t id);
 /* A sentence for the status, for a reader's error message. */
 const char *fstree_status_str(enum fstree_status s);
 
+/*
+ * Adds a sentence (printf's format) to the message in buf, of cap bytes,
+ * after "; " when it holds one already: the warnings a file system reader
+ * gathers and gives as its next entry's failure. Cut to fit.
+ */
+void fstree_warn(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -131,24 +131,6 @@ static void say(char *to, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Adds a sentence to the warning given before the next entry. */
-static void warn(struct reader *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void warn(struct reader *s, const char *fmt, ...)
-{
-    size_t used = strlen(s->warning);
-    va_list ap;
-
-    if (used > 0 && used + 2 < MSG_LEN) {
-        memcpy(s->warning + used, "; ", 3);
-        used += 2;
-    }
-    va_start(ap, fmt);
-    vsnprintf(s->warning + used, MSG_LEN - used, fmt, ap);
-    va_end(ap);
-}
-
 /* The entry failed: msg names it. */
 static enum unpack_result failed(struct reader *s, const char *what, int err)
 {
@@ -368,7 +350,8 @@ static enum unpack_result entry(struct reader *s, uint64_t ref,
         if (st == FSTREE_NOMEM)
             return UNPACK_NOMEM;
         if (st != FSTREE_OK) /* the directory is given, not its content */
-            warn(s, "%s: /%s", fstree_status_str(st), e->path);
+            fstree_warn(s->warning, MSG_LEN, "%s: /%s", fstree_status_str(st),
+                        e->path);
         return UNPACK_OK;
     }
     if (h.nlink > 1 && (first = fstree_link(&s->tree, ref)) != NULL) {
@@ -597,18 +580,21 @@ static int open_tables(struct reader *s)
         return SQFS_ERROR_ALLOC;
     err = sqfs_id_table_read(s->ids, &s->file.base, &s->super, s->cmp);
     if (err != 0) {
-        warn(s, "ID table: %s: owners unknown", sqfs_error_str(err));
+        fstree_warn(s->warning, MSG_LEN, "ID table: %s: owners unknown",
+                    sqfs_error_str(err));
         sqfs_destroy(s->ids);
         s->ids = NULL;
     }
     if (n_frag > MAX_FRAGMENTS || n_frag > s->file.b.len / 16) {
-        warn(s, "fragment table of %" PRIu32 " entries: not read",
-            (uint32_t)n_frag);
+        fstree_warn(s->warning, MSG_LEN,
+                    "fragment table of %" PRIu32 " entries: not read",
+                    (uint32_t)n_frag);
         return 0;
     }
     err = sqfs_data_reader_load_fragment_table(s->data, &s->super);
     if (err != 0)
-        warn(s, "fragment table: %s", sqfs_error_str(err));
+        fstree_warn(s->warning, MSG_LEN, "fragment table: %s",
+                    sqfs_error_str(err));
     return err == SQFS_ERROR_ALLOC ? err : 0;
 }
 

@@ -10,6 +10,7 @@
 #include "unpack/archive.h"
 #include "unpack/bootimg.h"
 #include "unpack/cramfs.h"
+#include "unpack/ext.h"
 #include "unpack/fit.h"
 #include "unpack/hexrec.h"
 #include "unpack/lzop.h"
@@ -42,6 +43,7 @@ static const struct unpack_reader *const readers[] = {
     &unpack_ihex,
     &unpack_srec,
     &unpack_lzop,
+    &unpack_ext, /* its magic is at 1080 */
     &unpack_libarchive,
     &unpack_stream,
 };

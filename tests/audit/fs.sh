@@ -1,5 +1,5 @@
 # tests/audit/fs.sh - sourced by run.sh: file system images built with
-# Debian's tools (mksquashfs), each checked entry by entry against the tree
+# Debian's tools (mksquashfs, mke2fs -d), each checked entry by entry against the tree
 # it was made from (tests/audit/fstruth.py: stat and SHA-256 of the
 # originals), a rule's finding at its offset inside an image, an image
 # inside a tar.gz, and damaged images.
@@ -27,6 +27,8 @@ fs_tree() {
     printf 'x' >"$d/etc/odd" && chmod 0401 "$d/etc/odd"
     printf 'secret\n' >"$d/etc/shadow" && chmod 0600 "$d/etc/shadow" &&
         chown 1234:5678 "$d/etc/shadow"
+    # Owners past 16 bits (ext keeps the high half apart).
+    printf 'high\n' >"$d/etc/high" && chown 70000:80001 "$d/etc/high"
     chmod 1777 "$d/empty"
     printf 'two names\n' >"$d/etc/a" && ln "$d/etc/a" "$d/bin/a-again"
     ln -s ../bin/r4096 "$d/etc/short"
@@ -42,12 +44,12 @@ fs_tree() {
 }
 
 # fs_check IMAGE PREFIX JSONL: the audit of IMAGE against the tree (whose
-# truth fs_tree_truth wrote once).
+# truth fs_tree_truth wrote once, or FS_TRUTH).
 fs_check() {
     local img=$1 prefix=$2 out=$3 line f
     PREFIX=$prefix python3 -c 'import os,sys
 for l in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
-    sys.stdout.write(os.environ["PREFIX"] + l)' "$FS/tree.tsv" >"$FS/truth.tsv"
+    sys.stdout.write(os.environ["PREFIX"] + l)' "${FS_TRUTH:-$FS/tree.tsv}" >"$FS/truth.tsv"
     { python3 "$HERE/check.py" "$FS/truth.tsv" "$out"
       python3 "$HERE/fstruth.py" extra "$FST" "$prefix" "$out"; } >"$FS/check.out"
     grep '^FAIL' "$FS/check.out" | sed "s|^FAIL |FAIL $img: |" | head -n 20
@@ -80,10 +82,11 @@ fs_audit() { # IMAGE-NAME: audits $FS/IMAGE-NAME into $FS/IMAGE-NAME.jsonl
     [ $rc -eq 0 ] && ok || bad "$1: exit $rc: $(head -c 300 "$FS/$1.err")"
 }
 
+mkdir -p "$FS"
+fs_tree
+python3 "$HERE/fstruth.py" truth "$FST" "" >"$FS/tree.tsv"
+
 if command -v mksquashfs >/dev/null 2>&1; then
-    mkdir -p "$FS"
-    fs_tree
-    python3 "$HERE/fstruth.py" truth "$FST" "" >"$FS/tree.tsv"
     for comp in gzip xz lzma lz4 zstd; do
         img=img-$comp.sqfs
         mksquashfs "$FST" "$FS/$img" -comp $comp -noappend -quiet -no-progress >/dev/null
@@ -176,4 +179,10 @@ PY
     [ "$got" = "(256, [6])" ] && ok || bad "300 directories: (directories, z) $got"
 else
     bad "mksquashfs is not installed (scripts/setup.sh installs squashfs-tools)"
+fi
+
+if command -v mke2fs >/dev/null 2>&1; then
+    . "$HERE/fs_ext.sh"
+else
+    bad "mke2fs is not installed (scripts/setup.sh installs e2fsprogs)"
 fi

@@ -165,6 +165,11 @@ FORMATS = [
      % os.path.join(os.path.dirname(os.path.abspath(__file__)),
                     "fwbuild.py"),
      "trx", "!/rootfs!cpio!/", {"mode", "link"}),
+    # ext4 with 1 KiB blocks, a journal and extents, as mke2fs -d makes it
+    ("rootfs.ext4",
+     "mke2fs -q -F -t ext4 -b 1024 -N 128 -m 0 -E root_owner=0:0 "
+     "-d root rootfs.ext4 4M",
+     "ext", "!/", {"mode", "link"}),
 ]
 
 

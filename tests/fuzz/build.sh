@@ -9,7 +9,7 @@ mkdir -p "$out"
 make -s CC=clang BUILD="$out/lib" SANITIZE=address,undefined \
     OPT="-O1 -fsanitize=fuzzer-no-link" "$out/lib/libcandor.a"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(pkg-config --cflags libhs)"
-libs="$(pkg-config --libs libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive liblzma libzstd liblz4 libsquashfs1) -lbz2 -llzo2 -lstdc++ -lm -pthread"
+libs="$(pkg-config --libs libhs libpcre2-8 libcrypto zlib libmagic jansson libarchive liblzma libzstd liblz4 libsquashfs1 ext2fs com_err) -lbz2 -llzo2 -lstdc++ -lm -pthread"
 for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
     echo "fuzz: $out/$name"

@@ -9,6 +9,7 @@
 
 #include "../harness.h"
 #include "base/mem.h"
+#include "unpack/ext.h"
 #include "unpack/squashfs.h"
 #include "unpack/unpack.h"
 
@@ -112,4 +113,16 @@ TEST(squashfs_read_goes_on_where_it_stopped)
                          "tests/fuzz/corpus/squashfs/gzip.sqfs", 4);
     pieces_are_the_whole(&unpack_squashfs,
                          "tests/fuzz/corpus/squashfs/plain.sqfs", 4);
+}
+
+TEST(ext_read_goes_on_where_it_stopped)
+{
+    /* 1 KiB blocks: d/a, d/sub/r (9,000 bytes), d/sub/sparse (20,001, a
+       hole then 3 bytes), d/sub/text (13,893); extents, indirect blocks,
+       inline data. */
+    pieces_are_the_whole(&unpack_ext, "tests/fuzz/corpus/ext/ext2.img", 4);
+    pieces_are_the_whole(&unpack_ext, "tests/fuzz/corpus/ext/ext4.img", 4);
+    pieces_are_the_whole(&unpack_ext, "tests/fuzz/corpus/ext/indirect.img",
+                         4);
+    pieces_are_the_whole(&unpack_ext, "tests/fuzz/corpus/ext/inline.img", 4);
 }
