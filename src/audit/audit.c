@@ -984,6 +984,7 @@ static enum candor_status entry(struct worker *w, struct level *lv,
 /* What open_container found. */
 struct opened {
     bool ok;         /* a container, with entries or not */
+    bool known;      /* its extent is known (the reader said where it ends) */
     uint64_t extent; /* the bytes it took (the rest of the data if unknown) */
     char format[64];
 };
@@ -1064,7 +1065,8 @@ static enum candor_status open_container(struct worker *w, const char *vpath,
     if (!lv.rejected && again == NULL) {
         uint64_t n = unpack_extent(&lv.u);
         out->ok = true;
-        out->extent = n > 0 && n <= len ? n : len;
+        out->known = n > 0 && n <= len;
+        out->extent = out->known ? n : len;
     }
     extract_dir_fini(&lv.xd);
     unpack_close(&lv.u);
@@ -1093,10 +1095,20 @@ static bool layout_add(struct layout *l, uint64_t offset,
         l->cap = cap;
     }
     l->r[l->n].offset = offset;
-    l->r[l->n].length = o->extent;
+    l->r[l->n].length = o->known ? o->extent : 0; /* 0: see layout_clip */
     snprintf(l->r[l->n].format, sizeof(l->r[l->n].format), "%s", o->format);
     l->n++;
     return true;
+}
+
+/* A container whose end is unknown (it failed, or stopped at a limit)
+   runs to the next one found after it, or to the end of the file. */
+static void layout_clip(struct layout *l, uint64_t len)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->r[i].length == 0)
+            l->r[i].length = (i + 1 < l->n ? l->r[i + 1].offset : len) -
+                             l->r[i].offset;
 }
 
 /* Padding: the bytes of the n at p in runs of 16 or more 00 or FF bytes
@@ -1170,10 +1182,13 @@ static enum candor_status unpack_all(struct worker *w, const char *vpath,
 
     if (rc != CANDOR_OK || stopped(w))
         return rc;
+    /* After a container whose end is unknown (damaged, or stopped at a
+       limit), carving goes on from its next byte: what follows the damage
+       is still found. */
     if (o.ok) {
         if (!layout_add(&l, 0, &o))
             return CANDOR_ERROR_NOMEM;
-        pos = o.extent;
+        pos = o.known ? o.extent : 1;
     }
     if (pos >= len || depth >= w->a->lim.max_depth) {
         mem_free(l.r);
@@ -1198,10 +1213,11 @@ static enum candor_status unpack_all(struct worker *w, const char *vpath,
         if (rc == CANDOR_OK && o.ok) {
             if (!layout_add(&l, c[i].offset, &o))
                 rc = CANDOR_ERROR_NOMEM;
-            pos = c[i].offset + o.extent;
+            pos = c[i].offset + (o.known ? o.extent : 1);
         }
     }
     mem_free(c);
+    layout_clip(&l, len);
     if (rc == CANDOR_OK && l.n > 0)
         layout_report(w, vpath, data, len, &l);
     mem_free(l.r);

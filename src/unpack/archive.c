@@ -28,6 +28,7 @@ struct reader {
     int first_rc;
     bool given_first;
     bool any;         /* an entry was given */
+    bool failed;      /* a header or data could not be read */
     bool sparse;      /* the current entry has a sparse map */
     uint64_t size, produced; /* its size, and the bytes given of it */
     char format[FORMAT_MAX];
@@ -458,12 +459,14 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
     if (a->given_first)
         rc = next_header(a->ar, &ae);
     a->given_first = true;
-    if (rc == ARCHIVE_EOF)
-        return gzip_intact(a) ? UNPACK_END : UNPACK_FATAL;
-    if (rc == ARCHIVE_FATAL)
-        return UNPACK_FATAL;
-    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-        return UNPACK_FAILED;
+    if (rc == ARCHIVE_EOF) {
+        a->failed = !gzip_intact(a);
+        return a->failed ? UNPACK_FATAL : UNPACK_END;
+    }
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+        a->failed = true;
+        return rc == ARCHIVE_FATAL ? UNPACK_FATAL : UNPACK_FAILED;
+    }
     memset(e, 0, sizeof(*e));
     a->any = true;
     a->produced = 0;
@@ -525,6 +528,7 @@ static void read_data(void *state, struct unpack_sink *sink)
             return;
         got = archive_read_data(a->ar, to, room);
         if (got < 0) {
+            a->failed = true;
             unpack_sink_fail(sink);
             return;
         }
@@ -550,7 +554,8 @@ static const struct unpack_reader *fallback(const void *state)
 }
 
 /* The bytes the container took: what libarchive consumed of the data,
-   or the end known_end found before it was opened. */
+   or the end known_end found before it was opened. Unknown (0) after a
+   failure: libarchive read ahead into whatever follows the damage. */
 static uint64_t extent(const void *state)
 {
     const struct reader *a = state;
@@ -558,6 +563,8 @@ static uint64_t extent(const void *state)
 
     if (a->end > 0)
         return a->end;
+    if (a->failed)
+        return 0;
     return n > 0 ? (uint64_t)n : 0;
 }
 

@@ -292,7 +292,7 @@ static enum unpack_result index_records(struct hexrec *h)
 {
     struct ihex_base base = {0, false};
     struct line l = {0, 0, 0};
-    uint64_t at = 0;
+    uint64_t at = 0, good = 0;
 
     while (next_line(h->data, &at, &l)) {
         enum unpack_result rc;
@@ -301,12 +301,16 @@ static enum unpack_result index_records(struct hexrec *h)
         rc = h->srec ? srec_line(h, &l) : ihex_line(h, &l, &base);
         if (rc == UNPACK_NOMEM)
             return rc;
+        if (rc != UNPACK_FAILED)
+            good = at;
         if (rc == UNPACK_END) {
             h->ended = true;
             break;
         }
     }
-    h->extent = at;
+    /* Without an end record, the file ends after its last good record:
+       what follows (other data, a damaged tail) is carving's. */
+    h->extent = h->ended ? at : good;
     if (h->n_recs == 0)
         return UNPACK_OK;
     qsort(h->recs, h->n_recs, sizeof(h->recs[0]), by_address);

@@ -138,15 +138,22 @@ def chunk_at(image, n):
     return at
 
 
-def damaged_blob(candor, d, parts, blob_name):
+def damaged_blob(candor, d, parts, blob_name, inner=()):
     """parts: (image, format (None: no image), extent or None, the
     finding's path below the image or None, words of its evidence, {entry:
     sha256}). Glues
-    them, audits the blob: the layout, the entries, one finding each."""
+    them, audits the blob: the layout, the entries, one finding each.
+    inner: (index of a range, offset in it, length, format) of containers
+    carved inside an image whose end is unknown (it runs past the data):
+    that image's range ends where they start."""
     blob, ranges, _ = glue([(p[0], p[1], p[2]) for p in parts])
     write(d, blob_name, blob)
     recs = audit(candor, d, blob_name)
-    check_layout(recs, blob_name, blob, ranges, None, blob_name)
+    layout = list(ranges)
+    for i, at, n, fmt in inner:
+        layout[i] = (ranges[i][0], at, ranges[i][2])
+        layout.append((ranges[i][0] + at, n, fmt))
+    check_layout(recs, blob_name, blob, sorted(layout), None, blob_name)
     files = files_of(recs)
     want = set()
     for (off, _, fmt), p in zip(ranges, [p for p in parts if p[1]]):
@@ -311,7 +318,11 @@ def damaged_boot(candor, d, images):
         (cut, "bootimg", len(cut), "!/dtb", "truncated",
          {k: v for k, v in images["v2.img"][2].items() if "dtb" not in k}),
     ]
-    damaged_blob(candor, d, parts, "damaged-boot.bin")
+    # The cut image runs past the data: its end is unknown, so carving
+    # goes on inside it and finds its ramdisk's gzip stream.
+    rdgz = read(d, "rd.cpio.gz")
+    damaged_blob(candor, d, parts, "damaged-boot.bin",
+                 [(4, cut.find(rdgz), len(rdgz), "gzip")])
 
 
 def main():

@@ -987,15 +987,20 @@ def damaged():
     near the end: each variant is scanned as itself (its file record
     with its sha256), gives unpack.error (or a limit) where the image is
     cut inside or its checksummed payload is damaged, and the marker
-    after it, as the next product and as the next member of a tar of all
-    the variants, is found."""
+    after it, as the next product, as the next member of a tar of all the
+    variants and as a tar.gz glued after it in the same file, is found."""
+    gap = __import__("random").Random(11).randbytes(333)
+    tgz = gz_wrap(tar_bytes([("marker.txt", marker_text("glued"))]))
     for fmt, (data, checked, last) in images().items():
         prods, members = [], []
         want = []
         for tag, v, must, payload in damaged_variants(data, last):
             name = put("%s-%s.%s" % (fmt, tag, fmt), v)
             mname = put("%s-%s.marker" % (fmt, tag), marker_text(name))
-            prods += [name, mname]
+            # The variant, random bytes and a tar.gz holding a marker, in
+            # one file: what follows the damage is still carved.
+            put("glued-" + name, v + gap + tgz)
+            prods += [name, mname, "glued-" + name]
             members += [(name, v), (name + ".marker", marker_text(name))]
             if payload:
                 must = checked
@@ -1011,6 +1016,8 @@ def damaged():
             marked(r, "damaged " + fmt, name[:-len(fmt) - 1] + ".marker")
             marked(r, "damaged " + fmt,
                    "%s-all.tar!tar!/%s.marker" % (fmt, name))
+            marked(r, "damaged " + fmt, "glued-%s!gzip@0x%x!tar!/marker.txt"
+                   % (name, len(v) + len(gap)))
             for where in (name, "%s-all.tar!tar!/%s" % (fmt, name)):
                 got = [x for x in r.findings()
                        if (x["vpath"] == where or
