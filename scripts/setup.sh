@@ -16,8 +16,8 @@ PACKAGES=(
     android-sdk-libsparse-utils mkbootimg   # tests/audit/android.py: img2simg,
                             # simg2img, mkbootimg
     binutils srecord        # tests/audit/hexrec.py: objcopy, srec_cat
-    mtd-utils               # tests/audit/ubi.py, ubifs.sh, groundtruth.py:
-                            # ubinize, mkfs.ubifs
+    mtd-utils               # tests/audit/ubi.py, ubifs.sh, fs_jffs2.sh,
+                            # groundtruth.py: ubinize, mkfs.ubifs, mkfs.jffs2
     squashfs-tools          # tests/audit/fs.sh: mksquashfs
     libext2fs-dev e2fsprogs # candor audit: ext2/3/4 (src/unpack/ext.c); mke2fs -d in tests
     lld-14 llvm-14          # Mach-O test files (ld64.lld, llvm-lipo)

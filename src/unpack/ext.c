@@ -548,9 +548,7 @@ static void close_reader(void *state)
     if (s == NULL)
         return;
     end_entry(s);
-    while (fstree_top(&s->tree) != NULL)
-        free_listing(fstree_pop(&s->tree));
-    fstree_fini(&s->tree);
+    fstree_close(&s->tree, free_listing);
     if (s->fs != NULL)
         ext2fs_close_free(&s->fs);
     mem_free(s);

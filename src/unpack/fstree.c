@@ -27,6 +27,13 @@ void fstree_fini(struct fstree *t)
     memset(t, 0, sizeof(*t));
 }
 
+void fstree_close(struct fstree *t, void (*free_cursor)(void *))
+{
+    while (fstree_top(t) != NULL)
+        free_cursor(fstree_pop(t));
+    fstree_fini(t);
+}
+
 void *fstree_pop(struct fstree *t)
 {
     struct fstree_dir *d = fstree_top(t);

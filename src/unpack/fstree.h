@@ -65,6 +65,9 @@ enum fstree_status {
 void fstree_init(struct fstree *t);
 /* Frees everything but the cursors, which the reader pops first. */
 void fstree_fini(struct fstree *t);
+/* Pops every directory, each cursor freed by free_cursor, then
+   fstree_fini. */
+void fstree_close(struct fstree *t, void (*free_cursor)(void *));
 
 /* The directory whose listing is being read; NULL when the walk is over. */
 static inline struct fstree_dir *fstree_top(struct fstree *t)

@@ -508,16 +508,10 @@ static void read_data(void *state, struct unpack_sink *sink)
     if (s->inode == NULL || kind_of(s->inode->base.type) != UNPACK_REGULAR)
         return;
     for (;;) {
-        size_t room;
-        uint8_t *to;
         if (s->block_given == s->block_len && !next_block(s, sink))
             return;
-        to = unpack_sink_reserve(sink, s->block_len - s->block_given, &room);
-        if (to == NULL)
+        if (!unpack_sink_give(sink, s->block, s->block_len, &s->block_given))
             return;
-        memcpy(to, s->block + s->block_given, room);
-        unpack_sink_commit(sink, room);
-        s->block_given += room;
     }
 }
 
@@ -527,9 +521,7 @@ static void close_reader(void *state)
 
     if (s == NULL)
         return;
-    while (fstree_top(&s->tree) != NULL)
-        mem_free(fstree_pop(&s->tree));
-    fstree_fini(&s->tree);
+    fstree_close(&s->tree, mem_free);
     sqfs_free(s->inode);
     mem_free(s->block);
     mem_free(s->packed);

@@ -13,6 +13,7 @@
 #include "unpack/ext.h"
 #include "unpack/fit.h"
 #include "unpack/hexrec.h"
+#include "unpack/jffs2.h"
 #include "unpack/lzop.h"
 #include "unpack/sparse.h"
 #include "unpack/squashfs.h"
@@ -43,6 +44,7 @@ static const struct unpack_reader *const readers[] = {
     &unpack_ihex,
     &unpack_srec,
     &unpack_lzop,
+    &unpack_jffs2,
     &unpack_ext, /* its magic is at 1080 */
     &unpack_libarchive,
     &unpack_stream,

@@ -1,5 +1,5 @@
 # tests/audit/fs.sh - sourced by run.sh: file system images built with
-# Debian's tools (mksquashfs, mke2fs -d), each checked entry by entry against the tree
+# Debian's tools (mksquashfs, mke2fs -d, mkfs.jffs2), each checked entry by entry against the tree
 # it was made from (tests/audit/fstruth.py: stat and SHA-256 of the
 # originals), a rule's finding at its offset inside an image, an image
 # inside a tar.gz, and damaged images.
@@ -185,4 +185,10 @@ if command -v mke2fs >/dev/null 2>&1; then
     . "$HERE/fs_ext.sh"
 else
     bad "mke2fs is not installed (scripts/setup.sh installs e2fsprogs)"
+fi
+
+if command -v mkfs.jffs2 >/dev/null 2>&1; then
+    . "$HERE/fs_jffs2.sh"
+else
+    bad "mkfs.jffs2 is not installed (scripts/setup.sh installs mtd-utils)"
 fi

@@ -9,7 +9,8 @@
         given there with its mode only: which name comes first is the
         image's order, checked by `extra`.
     fstruth.py extra TREE PREFIX AUDIT.jsonl
-        checks what check.py does not: every entry's owner (uid, gid), and
+        checks what check.py does not: every entry's owner (uid, gid; their
+        low FS_OWNER_BITS bits when that is set), and
         that each set of hard-linked names is one file record with the data
         and hard links to its path for the others. Prints one FAIL line per
         mismatch and `N passed, N failed`.
@@ -20,6 +21,9 @@ import stat
 import sys
 
 from check import file_records
+
+# FS_OWNER_BITS=16: the image keeps owners in 16 bits (JFFS2).
+OWNER_MASK = (1 << int(os.environ.get("FS_OWNER_BITS", "32"))) - 1
 
 KINDS = [
     (stat.S_ISLNK, "symlink"),
@@ -93,7 +97,7 @@ def extra(tree, prefix, audit):
             result("%s%s: missing" % (prefix, rel))
             continue
         got = (r["uid"], r["gid"])
-        want = (st.st_uid, st.st_gid)
+        want = (st.st_uid & OWNER_MASK, st.st_gid & OWNER_MASK)
         result(None if got == want else "%s%s: owner %s, want %s"
                % (prefix, rel, got, want))
         if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:

@@ -170,6 +170,11 @@ FORMATS = [
      "mke2fs -q -F -t ext4 -b 1024 -N 128 -m 0 -E root_owner=0:0 "
      "-d root rootfs.ext4 4M",
      "ext", "!/", {"mode", "link"}),
+    # JFFS2 in both byte orders (mtd-utils), 64 KiB erase blocks
+    ("rootfs.jffs2", "mkfs.jffs2 -l -e 0x10000 -r root -o rootfs.jffs2",
+     "jffs2", "!/", {"mode", "link"}),
+    ("rootfs-be.jffs2", "mkfs.jffs2 -b -e 0x10000 -r root -o rootfs-be.jffs2",
+     "jffs2", "!/", {"mode", "link"}),
 ]
 
 

@@ -1,5 +1,6 @@
-/* Unit tests of the file system readers (src/unpack/squashfs.c, ext.c) on
- * images of tests/fuzz/corpus (made with mksquashfs and mke2fs; their
+/* Unit tests of the file system readers (src/unpack/squashfs.c, ext.c,
+ * jffs2.c) on images of tests/fuzz/corpus (made with mksquashfs, mke2fs,
+ * mkfs.jffs2 and tests/audit/jffs2w.py; their
  * entries against the originals are tests/audit/fs.sh's): a file read in
  * pieces, each read going on where the last stopped, is the file read in
  * one go. */
@@ -10,6 +11,7 @@
 #include "../harness.h"
 #include "base/mem.h"
 #include "unpack/ext.h"
+#include "unpack/jffs2.h"
 #include "unpack/squashfs.h"
 #include "unpack/unpack.h"
 
@@ -125,4 +127,21 @@ TEST(ext_read_goes_on_where_it_stopped)
     pieces_are_the_whole(&unpack_ext, "tests/fuzz/corpus/ext/indirect.img",
                          4);
     pieces_are_the_whole(&unpack_ext, "tests/fuzz/corpus/ext/inline.img", 4);
+}
+
+TEST(jffs2_read_goes_on_where_it_stopped)
+{
+    /* The same files in JFFS2 pages: zlib, rtime, lzo, lzma nodes, both
+       byte orders; then nodes that overwrite one another (v/over, v/trunc
+       with a hole node longer than a page, v/new, v/chmod). */
+    pieces_are_the_whole(&unpack_jffs2, "tests/fuzz/corpus/jffs2/le-zlib.img",
+                         4);
+    pieces_are_the_whole(&unpack_jffs2,
+                         "tests/fuzz/corpus/jffs2/be-rtime.img", 4);
+    pieces_are_the_whole(&unpack_jffs2, "tests/fuzz/corpus/jffs2/le-lzo.img",
+                         4);
+    pieces_are_the_whole(&unpack_jffs2,
+                         "tests/fuzz/corpus/jffs2/be-lzma.img", 4);
+    pieces_are_the_whole(&unpack_jffs2, "tests/fuzz/corpus/jffs2/le-ver.img",
+                         4);
 }
