@@ -236,6 +236,8 @@ static void newest_only(struct ubi *u)
 {
     size_t n = 0;
 
+    if (u->n_lebs == 0)
+        return;
     qsort(u->lebs, u->n_lebs, sizeof(u->lebs[0]), by_leb);
     for (size_t i = 0; i < u->n_lebs; i++) {
         if (n > 0 && u->lebs[n - 1].vol == u->lebs[i].vol &&
