@@ -97,6 +97,9 @@ def truth(root):
     return rows
 
 
+SPECBUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "specbuild.py")
+
 # name, build command (run in the tree's parent, writes ../NAME), the format
 # carving names the range with, the container path below it to the tree's
 # root, and which truth columns the format keeps.
@@ -155,6 +158,18 @@ FORMATS = [
      "vol_type=dynamic\\nvol_name=rootfs\\n' >ubifs.ini && "
      "ubinize -o rootfs-ubifs.ubi -p 128KiB -m 2048 -s 512 ubifs.ini",
      "ubi", "!/rootfs!ubifs!/", {"mode", "link"}),
+    # formats no Debian tool writes, built from their specifications by
+    # tests/audit/specbuild.py (RAR 5.0, RAR 4.x, files stored; xar, files
+    # zlib-encoded), which libarchive reads
+    ("rootfs.rar",
+     "python3 %s rar5 rootfs.rar root" % SPECBUILD,
+     "rar5", "!/", {"mode", "link"}),
+    ("rootfs-v4.rar",
+     "python3 %s rar4 rootfs-v4.rar root" % SPECBUILD,
+     "rar", "!/", {"mode", "link"}),
+    ("rootfs.xar",
+     "python3 %s xar rootfs.xar root" % SPECBUILD,
+     "xar", "!/", {"mode", "link"}),
     # a Broadcom TRX: a loader, a compressed kernel, the root file system
     ("rootfs.trx",
      "head -c 2048 /usr/bin/cpio >loader.bin && "
