@@ -787,15 +787,16 @@ static void count_entry(struct worker *w, struct level *lv)
         totals_add(w->a, 0, 1, 0);
 }
 
-/* Reports why an entry's data stopped early. */
+/* Reports why an entry's data stopped early; total: the product's
+   --max-total-bytes cut it, not --max-entry-bytes max. */
 static void read_stopped(struct worker *w, struct level *lv, const char *vpath,
-                         enum unpack_stop stop, uint64_t max)
+                         enum unpack_stop stop, uint64_t max, bool total)
 {
     switch (stop) {
     case UNPACK_STOP_NONE:
     case UNPACK_STOP_NOMEM: break;
     case UNPACK_STOP_SIZE:
-        if (max == w->a->lim.max_entry_bytes) {
+        if (!total) {
             problem(w, FINDING_LIMIT, "limit.entry-bytes", vpath,
                     "larger than --max-entry-bytes %" PRIu64
                     ": its first %" PRIu64 " bytes are scanned",
@@ -828,14 +829,7 @@ static enum candor_status regular(struct worker *w, struct level *lv,
                                   const struct unpack_entry *e,
                                   const char *vpath)
 {
-    /* With other threads reading the same product, the total may pass
-       its limit by what they read at the same time (docs/audit.md). */
-    uint64_t done = atomic_load(&w->p->bytes);
-    uint64_t left = done < w->a->lim.max_total_bytes
-                        ? w->a->lim.max_total_bytes - done
-                        : 0;
-    uint64_t max = left < w->a->lim.max_entry_bytes ? left
-                                                 : w->a->lim.max_entry_bytes;
+    uint64_t max = w->a->lim.max_entry_bytes;
     uint64_t ratio_bytes;
     uint8_t sha[DIGEST_SHA256_LEN], *data;
     size_t len;
@@ -852,6 +846,9 @@ static enum candor_status regular(struct worker *w, struct level *lv,
         ratio_bytes = UINT64_MAX;
     ratio_bytes = ratio_bytes > lv->out ? ratio_bytes - lv->out : 0;
     unpack_sink_init(&sink, max, ratio_bytes, w->p->deadline);
+    /* What every thread keeps of the product counts against its total,
+       exactly (the sink claims its room before writing). */
+    unpack_sink_share(&sink, &w->p->bytes, w->a->lim.max_total_bytes);
     /* The rest of a cut entry is read too, without keeping it, so that
        the ratio and the time limits see all of it. */
     sink.drain = true;
@@ -873,7 +870,6 @@ static enum candor_status regular(struct worker *w, struct level *lv,
         return CANDOR_OK;
     }
     count_entry(w, lv);
-    atomic_fetch_add(&w->p->bytes, len);
     totals_add(w->a, 0, 0, len);
     digest_sha256(data, len, sha);
     add_file(w, &(struct report_file){
@@ -890,8 +886,8 @@ static enum candor_status regular(struct worker *w, struct level *lv,
     /* An entry cut at max, drained, and then stopped by the ratio, the
        deadline or damage: the cut is a finding too. */
     if (stop != UNPACK_STOP_SIZE && sink.total > len)
-        read_stopped(w, lv, vpath, UNPACK_STOP_SIZE, max);
-    read_stopped(w, lv, vpath, stop, max);
+        read_stopped(w, lv, vpath, UNPACK_STOP_SIZE, max, sink.pool_out);
+    read_stopped(w, lv, vpath, stop, max, sink.pool_out);
     rc = extracted(w, vpath,
                    extract_write(w->a->extract, &lv->xd, e, vpath, data, len,
                                  &xf));

@@ -23,7 +23,7 @@
  * job's records are kept until everything before them was written, and
  * written in the order one thread would have written them. Only which
  * entry hits a product-wide limit (--max-total-bytes, --max-files) can
- * differ. With --extract (audit_set_extract), everything runs in the
+ * differ; the limits hold exactly. With --extract (audit_set_extract), everything runs in the
  * caller's thread. The calls below are made from one thread.
  */
 #ifndef CANDOR_AUDIT_AUDIT_H

@@ -87,6 +87,30 @@ void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
     s->deadline = deadline;
 }
 
+void unpack_sink_share(struct unpack_sink *s, _Atomic uint64_t *pool,
+                       uint64_t pool_max)
+{
+    s->pool = pool;
+    s->pool_max = pool_max;
+}
+
+/* Takes up to want bytes of the pool; what it could take. */
+static size_t claim(struct unpack_sink *s, size_t want)
+{
+    uint64_t had = atomic_fetch_add(s->pool, want);
+
+    if (had >= s->pool_max) {
+        atomic_fetch_sub(s->pool, want);
+        return 0;
+    }
+    if (want > s->pool_max - had) {
+        size_t extra = want - (size_t)(s->pool_max - had);
+        atomic_fetch_sub(s->pool, extra);
+        want -= extra;
+    }
+    return want;
+}
+
 bool unpack_sink_stopped(struct unpack_sink *s)
 {
     if (s->stop == UNPACK_STOP_NONE && s->deadline > 0 &&
@@ -138,13 +162,27 @@ uint8_t *unpack_sink_reserve(struct unpack_sink *s, size_t want, size_t *room)
     if (!grow(s, want))
         return NULL;
     *room = s->cap - s->len < want ? s->cap - s->len : want;
+    if (s->pool != NULL) {
+        s->claimed = claim(s, *room);
+        if (s->claimed == 0) {
+            /* The shared budget is spent: cut, as at max_bytes. */
+            s->pool_out = true;
+            s->max_bytes = s->len;
+            return unpack_sink_reserve(s, want, room);
+        }
+        *room = s->claimed;
+    }
     return s->data + s->len;
 }
 
 void unpack_sink_commit(struct unpack_sink *s, size_t n)
 {
-    if (s->len < s->max_bytes)
+    if (s->len < s->max_bytes) {
         s->len += n;
+        if (s->pool != NULL && s->claimed > n) /* give back the unused */
+            atomic_fetch_sub(s->pool, s->claimed - n);
+        s->claimed = 0;
+    }
     s->total += n;
     if (s->total > s->max_ratio_bytes)
         s->stop = UNPACK_STOP_RATIO;

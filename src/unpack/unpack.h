@@ -22,6 +22,7 @@
 #ifndef CANDOR_UNPACK_UNPACK_H
 #define CANDOR_UNPACK_UNPACK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -87,10 +88,21 @@ struct unpack_sink {
     double deadline;          /* CLOCK_MONOTONIC seconds; 0: none */
     bool drain;               /* read past max_bytes without keeping */
     enum unpack_stop stop;
+    /* Optional (unpack_sink_share): a budget of kept bytes that sinks of
+       other threads draw on too; running out of it cuts the entry as
+       max_bytes would, and sets pool_out. */
+    _Atomic uint64_t *pool;
+    uint64_t pool_max;
+    size_t claimed; /* of the pool, for the room last given */
+    bool pool_out;
 };
 
 void unpack_sink_init(struct unpack_sink *s, uint64_t max_bytes,
                       uint64_t max_ratio_bytes, double deadline);
+/* Makes the kept bytes count against *pool too, which may not pass
+   pool_max whatever the threads that share it do. */
+void unpack_sink_share(struct unpack_sink *s, _Atomic uint64_t *pool,
+                       uint64_t pool_max);
 /* Why reading stopped, once the reader returned: stop, or
    UNPACK_STOP_SIZE when bytes past max_bytes were drained. */
 enum unpack_stop unpack_sink_result(const struct unpack_sink *s);

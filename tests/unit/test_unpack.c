@@ -42,6 +42,46 @@ TEST(unpack_sink_cuts_at_max_bytes)
     mem_free(s.data);
 }
 
+TEST(unpack_sink_shares_a_budget_with_other_sinks_exactly)
+{
+    _Atomic uint64_t pool = 0;
+    struct unpack_sink a, b, c;
+    uint8_t block[3000];
+    size_t room;
+
+    memset(block, 'p', sizeof(block));
+    unpack_sink_init(&a, 1u << 20, UINT64_MAX, 0);
+    unpack_sink_init(&b, 1u << 20, UINT64_MAX, 0);
+    unpack_sink_init(&c, 1u << 20, UINT64_MAX, 0);
+    unpack_sink_share(&a, &pool, 10000);
+    unpack_sink_share(&b, &pool, 10000);
+    unpack_sink_share(&c, &pool, 10000);
+    /* Room asked and not all used is given back to the budget. */
+    CHECK(unpack_sink_reserve(&a, 5000, &room) != NULL);
+    CHECK_INT(room, 5000);
+    CHECK_INT(pool, 5000);
+    unpack_sink_commit(&a, 1000);
+    CHECK_INT(pool, 1000);
+    /* b takes the rest and is cut there, as at max_bytes. */
+    for (int i = 0; i < 4; i++)
+        unpack_sink_put(&b, block, sizeof(block));
+    CHECK_INT(b.len, 9000);
+    CHECK_INT(pool, 10000);
+    CHECK(b.pool_out);
+    CHECK_INT(unpack_sink_result(&b), UNPACK_STOP_SIZE);
+    /* A draining sink reads past it without keeping anything. */
+    c.drain = true;
+    CHECK(unpack_sink_put(&c, block, sizeof(block)));
+    CHECK_INT(c.len, 0);
+    CHECK_INT(c.total, 3000);
+    CHECK(c.pool_out);
+    CHECK_INT(pool, 10000);
+    CHECK(!a.pool_out);
+    mem_free(a.data);
+    mem_free(b.data);
+    mem_free(c.data);
+}
+
 TEST(unpack_sink_stops_past_the_ratio_and_keeps_what_was_read)
 {
     struct unpack_sink s;
