@@ -246,6 +246,7 @@ static bool scan(struct reader *s)
 {
     struct scan_counts k = {0, 0};
     uint64_t pos = 0, garbage = 0;
+    size_t damaged = 0; /* headers with the magic number since the last node */
     bool full = false;
 
     while (pos + HDR_LEN <= s->b.len) {
@@ -253,7 +254,7 @@ static bool scan(struct reader *s)
         uint32_t totlen, word;
         if (!header_at(s, pos, &type, &totlen)) {
             if (get16(s, pos) == MAGIC)
-                k.bad_crc++; /* a node whose header is damaged */
+                damaged++; /* a damaged node, or the magic by chance */
             word = get32(s, pos);
             if (word != 0xFFFFFFFFu && (garbage += 4) > MAX_GARBAGE)
                 break;
@@ -261,6 +262,11 @@ static bool scan(struct reader *s)
             continue;
         }
         garbage = 0;
+        /* Damaged headers before a good node are the image's; after the
+           last one they are whatever follows it (a magic number by chance
+           in the next data of a blob), and not counted. */
+        k.bad_crc += damaged;
+        damaged = 0;
         if (!bytes_has(s->b, pos, totlen)) {
             fstree_warn(s->warning, MSG_LEN,
                         "node at offset %" PRIu64 " of %" PRIu32

@@ -100,7 +100,12 @@ head -c 3000000 "$FS/ext4-1k.img" >"$FS/ebad/cut.ext4"
 cp "$FS/ext4-4k.img" "$FS/ebad/flipped.ext4"
 loc=$(debugfs -R 'imap /bin/big' "$FS/ebad/flipped.ext4" 2>/dev/null | sed -n 's/.*located at block \([0-9]*\), offset \(0x[0-9a-f]*\).*/\1 \2/p')
 read -r blk off <<<"$loc"
-printf '\001' | dd of="$FS/ebad/flipped.ext4" bs=1 seek=$((blk * 4096 + off + 8)) conv=notrunc status=none
+# (Its bits inverted: writing a fixed byte left it as it was when the
+# access time's low byte happened to be that byte.)
+python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); at = int(sys.argv[2])
+f.seek(at); b = f.read(1); f.seek(at); f.write(bytes([b[0] ^ 0xFF]))' \
+    "$FS/ebad/flipped.ext4" $((blk * 4096 + off + 8))
 # A directory that holds a name for the root: a loop.
 cp "$FS/ext2-1k.img" "$FS/ebad/loop.ext2"
 debugfs -w -R 'link / /etc/up' "$FS/ebad/loop.ext2" >/dev/null 2>&1
