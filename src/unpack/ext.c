@@ -47,6 +47,8 @@ struct reader {
     uint64_t pos, size;
     char *link;
     uint64_t extent;
+    uint64_t declared; /* blocks_count * block_size, past the data if cut */
+    bool told;         /* the cut was reported */
     char warning[MSG_LEN]; /* given as the next entry's failure */
     char fatal[MSG_LEN];   /* why the image cannot be read, if it cannot */
     char msg[MSG_LEN];
@@ -484,6 +486,14 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
         uint16_t n;
         enum fstree_status st;
 
+        if (d == NULL && s->declared > s->b.len && !s->told) {
+            s->told = true;
+            snprintf(s->msg, MSG_LEN,
+                     "ext: truncated: the image is %" PRIu64 " bytes, %zu "
+                     "are there",
+                     s->declared, s->b.len);
+            return UNPACK_FATAL;
+        }
         if (d == NULL)
             return UNPACK_END;
         l = d->cursor;
@@ -586,9 +596,15 @@ static enum unpack_result start(struct reader *s, const struct super *sb,
     enum fstree_status st;
     errcode_t err;
 
+    /* An image cut short (its blocks run past the data) has no known
+       end: what follows the cut is carving's (0), and the cut is an
+       error once its entries were read. */
     s->extent = sb->blocks * sb->block_size;
-    if (s->extent / sb->block_size != sb->blocks || s->extent > s->b.len)
+    if (s->extent / sb->block_size != sb->blocks)
         s->extent = s->b.len;
+    s->declared = s->extent;
+    if (s->extent > s->b.len)
+        s->extent = 0;
     if ((rc = open_fs(s, msg)) != UNPACK_OK)
         return rc;
     err = ext2fs_read_inode(s->fs, EXT2_ROOT_INO, &s->inode);

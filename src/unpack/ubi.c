@@ -86,6 +86,7 @@ struct ubi {
     struct volume vols[MAX_VOLUMES + 1];
     unsigned n_vols;
     char problem[160]; /* about the image: given on the last volume */
+    bool told;         /* problem, or a volume's, was given */
     /* Reading volume cur - 1: LEB lnum from pos; j indexes its LEBs. */
     unsigned cur;
     uint32_t lnum;
@@ -393,6 +394,11 @@ static enum unpack_result open_ubi(const uint8_t *data, size_t len,
         }
         u->n_pebs++;
         u->extent = at + u->peb < len ? at + u->peb : len;
+        if (ec && u->peb > len - at)
+            snprintf(u->problem, sizeof(u->problem),
+                     "truncated: the eraseblock at 0x%" PRIx64
+                     " has %" PRIu64 " of its %" PRIu64 " bytes",
+                     at, (uint64_t)(len - at), u->peb);
     }
     newest_only(u);
     volume_table(u);
@@ -433,7 +439,10 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
     while (u->cur < u->n_vols && u->vols[u->cur].n == 0)
         u->cur++; /* a volume of the table without data */
     if (u->cur == u->n_vols) {
-        if (u->n_vols == 0 && u->problem[0] != '\0' && !u->done) {
+        /* A problem about the image when no volume's read gave one
+           (none had data, or the last had none): alone. */
+        if (u->problem[0] != '\0' && !u->told) {
+            u->told = true;
             u->done = true;
             snprintf(u->error, sizeof(u->error), "ubi: %s", u->problem);
             return UNPACK_FATAL;
@@ -464,9 +473,12 @@ static void finish(struct ubi *u, struct unpack_sink *sink)
     u->done = true;
     for (unsigned k = u->cur; k < u->n_vols; k++)
         last &= u->vols[k].n == 0;
-    if (p[0] == '\0' && last)
+    if (p[0] == '\0' && last) {
         p = u->problem;
+        u->told = true;
+    }
     if (p[0] != '\0') {
+        u->told = true;
         snprintf(u->error, sizeof(u->error), "ubi: %s", p);
         unpack_sink_fail(sink);
     }

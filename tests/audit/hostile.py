@@ -895,7 +895,7 @@ def images():
     Each holds 64 KiB of random bytes (incompressible: a byte in the
     middle of the image is payload) and a text file."""
     os.makedirs(os.path.join(BUILD, "t"), exist_ok=True)
-    rnd = __import__("random").Random(5).randbytes(65536)
+    rnd = PAYLOAD
     with open(os.path.join(BUILD, "t", "payload.bin"), "wb") as f:
         f.write(rnd)
     with open(os.path.join(BUILD, "t", "note.txt"), "wb") as f:
@@ -931,6 +931,15 @@ def images():
     sh("img2simg raw.img img.simg")
     # Intel HEX and S-records by binutils; an Android boot image (v0) by
     # Debian's mkbootimg (as tests/audit/android.py runs it).
+    # ext4 (mke2fs -d), UBIFS (mkfs.ubifs) and UBI (ubinize) holding the
+    # SquashFS image, as groundtruth.py makes them.
+    sh("mke2fs -q -F -t ext4 -b 1024 -N 32 -m 0 -E root_owner=0:0 "
+       "-d t img.ext4 192K")
+    sh("mkfs.ubifs -r t -m 2048 -e 129024 -c 100 -x zlib -o img.ubifs")
+    with open(os.path.join(BUILD, "ubi.ini"), "w") as f:
+        f.write("[v]\nmode=ubi\nimage=img.squashfs\nvol_id=0\n"
+                "vol_type=dynamic\nvol_name=v\n")
+    sh("ubinize -o img.ubi -p 128KiB -m 2048 -s 512 ubi.ini")
     sh("objcopy -I binary -O ihex payload.bin img.ihex")
     sh("objcopy -I binary -O srec payload.bin img.srec")
     with open(os.path.join(BUILD, "note.txt"), "wb") as f:
@@ -951,20 +960,31 @@ def images():
     # layout record's unknown bytes ("layout"). Intel HEX and S-records
     # carry a checksum per record and end with a complete end record
     # before the last newline; mkbootimg's header id is the SHA-1 of the
-    # parts, and the image is padded to its page size.
+    # parts, and the image is padded to its page size. ext4 checks its
+    # metadata, not file data; UBIFS nodes carry a CRC-32; a UBI volume's
+    # data (here SquashFS) is not checked; all three end in free space.
     fmts = {"tar": (0, 0), "cpio": (0, 0), "zip": (1, "layout"), "7z": (1, 1),
             "gz": (1, 1), "xz": (1, 1), "bz2": (1, 1), "zst": (1, 1),
             "lz4": (1, 1), "lzo": (1, 1), "cramfs": (0, 0),
             "squashfs": (0, 0), "uimage": (1, 1), "fit": (1, 1),
             "trx": (1, 1), "simg": (0, 1), "tgz": (1, 1),
-            "ihex": (1, 0), "srec": (1, 0), "bootimg": (1, 0)}
+            "ihex": (1, 0), "srec": (1, 0), "bootimg": (1, 0),
+            "ext4": (0, 0), "ubifs": (1, 0), "ubi": (0, 0)}
     return {ext: (read("img." + ext), bool(c), e)
             for ext, (c, e) in fmts.items()}
 
 
+PAYLOAD = __import__("random").Random(5).randbytes(65536)
+
+
 def damaged_variants(data, last_matters):
-    """(tag, bytes, must give a finding, whether the payload was hit)."""
+    """(tag, bytes, must give a finding, whether the payload was hit).
+    The payload byte flipped is in the middle of the 64 KiB of random
+    bytes where the image holds them as they are (stored blocks, raw
+    chunks, file data), else the image's middle byte."""
     n = len(data)
+    mid = data.find(PAYLOAD[32768:32800])
+    mid = mid if mid >= 0 else n // 2
     out = []
     for frac in (4, 2):
         out.append(("cut%d" % (n * (frac - 1) // frac), data[:n * (frac - 1)
@@ -973,7 +993,7 @@ def damaged_variants(data, last_matters):
     out.append(("cut%d" % (n // 4), data[:n // 4], True, False))
     out.append(("cut%d" % (n - 1), data[:n - 1], last_matters, False))
     out.append(("cut16", data[:16], False, False))
-    for at, payload in ((n // 2, True), (5, False), (n - 6, False)):
+    for at, payload in ((mid, True), (5, False), (n - 6, False)):
         d = bytearray(data)
         d[at] ^= 0x5A
         out.append(("flip%d" % at, bytes(d), payload, payload))
@@ -1004,6 +1024,11 @@ def damaged():
             members += [(name, v), (name + ".marker", marker_text(name))]
             if payload:
                 must = checked
+            # A UBI image shorter than one eraseblock has no second EC
+            # header to tell the eraseblock's size (128 KiB, ubinize -p):
+            # it cannot be known to be cut.
+            if fmt == "ubi" and tag.startswith("cut") and len(v) < 131072:
+                must = False
             want.append((name, v, must))
         put("%s-all.tar" % fmt, tar_bytes(members))
         prods.append("%s-all.tar" % fmt)
@@ -1016,8 +1041,13 @@ def damaged():
             marked(r, "damaged " + fmt, name[:-len(fmt) - 1] + ".marker")
             marked(r, "damaged " + fmt,
                    "%s-all.tar!tar!/%s.marker" % (fmt, name))
-            marked(r, "damaged " + fmt, "glued-%s!gzip@0x%x!tar!/marker.txt"
-                   % (name, len(v) + len(gap)))
+            # A cut UBI image takes the rest of the file: every eraseblock
+            # starts with UBI's magic, so carving inside it would open each
+            # one again (the tar.gz is still read as the cut volume's data).
+            if not (fmt == "ubi" and "cut" in name):
+                marked(r, "damaged " + fmt,
+                       "glued-%s!gzip@0x%x!tar!/marker.txt"
+                       % (name, len(v) + len(gap)))
             for where in (name, "%s-all.tar!tar!/%s" % (fmt, name)):
                 got = [x for x in r.findings()
                        if (x["vpath"] == where or
