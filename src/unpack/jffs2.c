@@ -288,6 +288,14 @@ static bool scan(struct reader *s)
         pos += ((uint64_t)totlen + 3) & ~(uint64_t)3;
         s->extent = pos < s->b.len ? pos : s->b.len;
     }
+    /* Less than a header left, starting with the magic number right
+       after the last node: a node cut by the data's end. */
+    if (!full && pos + HDR_LEN > s->b.len && pos + 2 <= s->b.len &&
+        pos == s->extent && get16(s, pos) == MAGIC) {
+        fstree_warn(s->warning, MSG_LEN,
+                    "node at offset %" PRIu64 " cut by the image's end", pos);
+        s->extent = s->b.len;
+    }
     if (k.bad_crc > 0)
         fstree_warn(s->warning, MSG_LEN,
                     "%zu nodes whose CRC does not hold: skipped", k.bad_crc);

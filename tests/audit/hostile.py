@@ -940,6 +940,7 @@ def images():
         f.write("[v]\nmode=ubi\nimage=img.squashfs\nvol_id=0\n"
                 "vol_type=dynamic\nvol_name=v\n")
     sh("ubinize -o img.ubi -p 128KiB -m 2048 -s 512 ubi.ini")
+    sh("mkfs.jffs2 -r t -l -e 64KiB -o img.jffs2")
     sh("objcopy -I binary -O ihex payload.bin img.ihex")
     sh("objcopy -I binary -O srec payload.bin img.srec")
     with open(os.path.join(BUILD, "note.txt"), "wb") as f:
@@ -963,13 +964,16 @@ def images():
     # parts, and the image is padded to its page size. ext4 checks its
     # metadata, not file data; UBIFS nodes carry a CRC-32; a UBI volume's
     # data (here SquashFS) is not checked; all three end in free space.
+    # JFFS2 nodes carry header and data CRCs, and mkfs.jffs2 without -p
+    # ends the image with its last node.
     fmts = {"tar": (0, 0), "cpio": (0, 0), "zip": (1, "layout"), "7z": (1, 1),
             "gz": (1, 1), "xz": (1, 1), "bz2": (1, 1), "zst": (1, 1),
             "lz4": (1, 1), "lzo": (1, 1), "cramfs": (0, 0),
             "squashfs": (0, 0), "uimage": (1, 1), "fit": (1, 1),
             "trx": (1, 1), "simg": (0, 1), "tgz": (1, 1),
             "ihex": (1, 0), "srec": (1, 0), "bootimg": (1, 0),
-            "ext4": (0, 0), "ubifs": (1, 0), "ubi": (0, 0)}
+            "ext4": (0, 0), "ubifs": (1, 0), "ubi": (0, 0),
+            "jffs2": (1, 1)}
     return {ext: (read("img." + ext), bool(c), e)
             for ext, (c, e) in fmts.items()}
 
