@@ -4,8 +4,9 @@ against images built here, never against candor's own output.
 
 Usage: android.py CANDOR WORKDIR
 Sparse images: img2simg (android-sdk-libsparse-utils) of raw images with
-data, holes and fill patterns, at two block sizes, and of a SquashFS image
-(whose files the audit must then find inside the expanded image); and,
+data, holes and fill patterns, at two block sizes, of a SquashFS image and
+of an ext4 image from mke2fs -d (whose files the audit must then find
+inside the expanded image); and,
 for what img2simg never writes (don't-care and CRC32 chunks, an image
 checksum, longer headers), images laid out from AOSP's sparse_format.h
 (fwbuild.sparse). The expected expanded bytes are simg2img's output.
@@ -85,6 +86,13 @@ def build_sparse(d):
     write(d, "sq/etc/data.bin", inner)
     sh("mksquashfs sq sq.img -noappend -quiet -all-root", d)
     sh("img2simg sq.img sq.simg", d)
+    # An ext4 image from mke2fs -d, as Android's system images are made,
+    # then img2simg: the audit reads the expanded image as ext4.
+    os.makedirs(os.path.join(d, "e4/etc"), exist_ok=True)
+    e4_inner = rng.randbytes(60000)
+    write(d, "e4/etc/system.bin", e4_inner)
+    sh("rm -f e4.img && mke2fs -q -t ext4 -d e4 e4.img 4M && "
+       "img2simg e4.img e4.simg", d)
     blk = 4096
     crafted, _ = fwbuild.sparse([
         (fwbuild.SPARSE_RAW, 2, rng.randbytes(2 * blk)),
@@ -97,10 +105,12 @@ def build_sparse(d):
     ], image_crc=True, header_extra=b"XTRA")
     write(d, "crafted.simg", crafted)
     images = {}
-    for name in ("holes.simg", "b1k.simg", "sq.simg", "crafted.simg"):
+    for name in ("holes.simg", "b1k.simg", "sq.simg", "e4.simg",
+                 "crafted.simg"):
         images[name] = (read(d, name), "sparse",
                         {"": sha(expanded(d, name))})
     images["sq.simg"][2]["!squashfs!/etc/data.bin"] = sha(inner)
+    images["e4.simg"][2]["!ext!/etc/system.bin"] = sha(e4_inner)
     return images
 
 
