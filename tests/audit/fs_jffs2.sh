@@ -145,3 +145,21 @@ want="['jbad.tar!tar!/header.jffs2!jffs2!/bin/marked', 'jbad.tar!tar!/zz-after']
 [ "$got" = "$want" ] && ok || bad "after damaged JFFS2 images: marker found in $got"
 got=$(json_query "$FS/jbad.tar.jsonl" '[r["sha256"] for r in recs if r.get("vpath")=="jbad.tar!tar!/flipped.jffs2!jffs2!/bin/r4097"]')
 [ "$got" = "['$(sha256sum "$FST/bin/r4097" | cut -c1-64)']" ] && ok || bad "flipped JFFS2 image: bin/r4097 $got"
+
+# A hostile log (jffs2w.py hostile): 200,000 nodes of one page of a 1 GiB
+# file, 50,000 versions of one directory entry, 300 nested directories, a
+# directory holding itself. Each its finding, the newest entry's file
+# right, in little time and memory.
+python3 "$HERE/jffs2w.py" hostile "$FS/hostile.jffs2"
+(cd "$FS" && command time -f '%e %M' -o hostile.time "$CANDOR" audit --json --max-entry-bytes 1048576 \
+    -r t:../rules.yar hostile.jffs2 >hostile.jffs2.jsonl 2>/dev/null)
+read -r secs mem <"$FS/hostile.time"
+[ "$mem" -lt 150000 ] && ok || bad "hostile JFFS2: peak memory $mem KiB"
+python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 30)' "$secs" && ok || bad "hostile JFFS2: $secs s"
+errs=$(fs_errors "$FS/hostile.jffs2.jsonl")
+echo "$errs" | grep -q '^hostile.jffs2!jffs2 directories nested too deep: not read: /d/d/d' && ok || bad "hostile JFFS2 depth: $errs"
+echo "$errs" | grep -q '^hostile.jffs2!jffs2 a directory already read .*: /loop/self$' && ok || bad "hostile JFFS2 loop: $errs"
+got=$(json_query "$FS/hostile.jffs2.jsonl" '[(r["rule"]) for r in recs if r.get("vpath")=="hostile.jffs2!jffs2!/many" and r["type"]=="finding"]')
+[ "$got" = "['limit.entry-bytes']" ] && ok || bad "hostile JFFS2 many: $got"
+got=$(json_query "$FS/hostile.jffs2.jsonl" '[r["sha256"] for r in recs if r.get("vpath")=="hostile.jffs2!jffs2!/same"]')
+[ "$got" = "['$(printf 'last!' | sha256sum | cut -c1-64)']" ] && ok || bad "hostile JFFS2 same: $got"

@@ -5,6 +5,11 @@
         OUT holds TREE (directories, files, symbolic links, devices, FIFOs,
         sockets, hard links as a second directory entry for one inode) with
         every data node compressed as LZMA, in the given byte order.
+    jffs2w.py hostile OUT
+        OUT (little endian) holds what a hostile log may: 200,000 nodes of
+        one page of one file (isize 1 GiB), 50,000 versions of one
+        directory entry (the newest names a 5-byte file "last!"), 300
+        nested directories, and a directory holding an entry for itself.
     jffs2w.py versions OUT le|be EXPECT.tsv
         OUT holds a small tree whose nodes overwrite, truncate and delete
         one another (newer versions win); EXPECT.tsv gives each surviving
@@ -219,8 +224,33 @@ def build_versions(out, order, expect):
             f.write("\t".join(r) + "\n")
 
 
+def build_hostile(out):
+    img = Image("le")
+    img.cleanmarker()
+    reg, dirm = 0o100644, 0o40755
+    img.dirent(1, 1, 2, b"many", 8)
+    for v in range(1, 200001):
+        img.inode(2, v, reg, 0, 0, 1 << 30, 0, b"", ZERO, dsize=PAGE)
+    for v in range(1, 50001):
+        img.dirent(1, v, 4 if v < 50000 else 3, b"same", 8)
+    img.inode(3, 1, reg, 0, 0, 5, 0, b"last!", NONE)
+    img.inode(4, 1, reg, 0, 0, 5, 0, b"stale", NONE)
+    parent = 1
+    for i in range(300):
+        img.dirent(parent, 1, 10 + i, b"d", 4)
+        img.inode(10 + i, 1, dirm, 0, 0, 0, 0, b"", NONE)
+        parent = 10 + i
+    img.dirent(1, 1, 400, b"loop", 4)
+    img.inode(400, 1, dirm, 0, 0, 0, 0, b"", NONE)
+    img.dirent(400, 1, 400, b"self", 4)
+    with open(out, "wb") as f:
+        f.write(img.out)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "tree":
+    if sys.argv[1] == "hostile":
+        build_hostile(sys.argv[2])
+    elif sys.argv[1] == "tree":
         build_tree(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         build_versions(sys.argv[2], sys.argv[3], sys.argv[4])
