@@ -81,17 +81,21 @@ for order in le be; do
 done
 
 # Carved: a little-endian and a big-endian image in a blob, between
-# random bytes, erased flash and a gzip stream: each at its offset with its
-# extent (the end of its last node).
+# random bytes, erased flash, 8 bytes that look like a node header whose
+# CRC fails (after the first image: no damage of it) and a gzip stream:
+# each image at its offset with its extent (the end of its last node), no
+# error.
 { head -c 1000 /dev/urandom; cat "$FS/le-lzo.jffs2"; head -c 3000 /dev/zero | tr '\0' '\377'
+  printf '\205\031\001\340\000\000\000\000'
   cat "$FS/be-zlib.jffs2"; gzip -c "$FST/bin/marked"; } >"$FS/jblob.bin"
 fs_audit jblob.bin
 a=$(stat -c %s "$FS/le-lzo.jffs2")
 b=$(stat -c %s "$FS/be-zlib.jffs2")
 got=$(json_query "$FS/jblob.bin.jsonl" '[(x["offset"],x["length"],x["format"]) for r in recs if r["type"]=="layout" and r["vpath"]=="jblob.bin" for x in r["ranges"]]')
-want="[(1000, $a, 'jffs2'), ($((1000 + a + 3000)), $b, 'jffs2'), ($((4000 + a + b)), $(gzip -c "$FST/bin/marked" | wc -c), 'gzip')]"
+want="[(1000, $a, 'jffs2'), ($((1000 + a + 3008)), $b, 'jffs2'), ($((4008 + a + b)), $(gzip -c "$FST/bin/marked" | wc -c), 'gzip')]"
 [ "$got" = "$want" ] && ok || bad "carved JFFS2: layout $got, want $want"
-for at in 1000 $((4000 + a)); do
+[ -z "$(fs_errors "$FS/jblob.bin.jsonl")" ] && ok || bad "carved JFFS2: $(fs_errors "$FS/jblob.bin.jsonl")"
+for at in 1000 $((4008 + a)); do
     n=$(json_query "$FS/jblob.bin.jsonl" 'sum(1 for r in recs if r["type"]=="file" and r["vpath"].startswith("jblob.bin!jffs2@0x'"$(printf %x $at)"'!/"))')
     [ "$n" = "$n_tree" ] && ok || bad "carved JFFS2 at $at: $n entries, want $n_tree"
 done
