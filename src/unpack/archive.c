@@ -29,7 +29,6 @@ struct reader {
     int first_rc;
     bool given_first;
     bool any;         /* an entry was given */
-    bool failed;      /* a header or data could not be read */
     bool sparse;      /* the current entry has a sparse map */
     bool blocks;      /* read by blocks (read_blocks) */
     const uint8_t *pend; /* the rest of the last block, not yet given */
@@ -463,14 +462,12 @@ static enum unpack_result next(void *state, struct unpack_entry *e)
     if (a->given_first)
         rc = next_header(a->ar, &ae);
     a->given_first = true;
-    if (rc == ARCHIVE_EOF) {
-        a->failed = !gzip_intact(a);
-        return a->failed ? UNPACK_FATAL : UNPACK_END;
-    }
-    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-        a->failed = true;
-        return rc == ARCHIVE_FATAL ? UNPACK_FATAL : UNPACK_FAILED;
-    }
+    if (rc == ARCHIVE_EOF)
+        return gzip_intact(a) ? UNPACK_END : UNPACK_FATAL;
+    if (rc == ARCHIVE_FATAL)
+        return UNPACK_FATAL;
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+        return UNPACK_FAILED;
     memset(e, 0, sizeof(*e));
     a->any = true;
     a->produced = 0;
@@ -573,7 +570,6 @@ static void read_data(void *state, struct unpack_sink *sink)
             return;
         got = archive_read_data(a->ar, to, room);
         if (got < 0) {
-            a->failed = true;
             unpack_sink_fail(sink);
             return;
         }
@@ -622,8 +618,11 @@ static uint64_t rar5_end(const struct reader *a, uint64_t n)
 }
 
 /* The bytes the container took: what libarchive consumed of the data,
-   or the end known_end found before it was opened. Unknown (0) after a
-   failure: libarchive read ahead into whatever follows the damage. */
+   or the end known_end found before it was opened. After a failure that
+   count may run past the damage into what follows (a tar member's size
+   taking the next file's bytes): it is kept all the same, since carving
+   on inside a damaged archive let overlapping local headers (Fifield's
+   zip) be opened again and again, one level inside the other. */
 static uint64_t extent(const void *state)
 {
     const struct reader *a = state;
@@ -631,8 +630,6 @@ static uint64_t extent(const void *state)
 
     if (a->end > 0)
         return a->end;
-    if (a->failed)
-        return 0;
     if (n > 0 && archive_format(a->ar) == ARCHIVE_FORMAT_RAR_V5 &&
         n_filters(a) == 0)
         return rar5_end(a, (uint64_t)n);

@@ -366,7 +366,7 @@ class Run:
 
 
 def audit(case, products, flags=(), rss_mib=64, wall_s=20, hard_s=120,
-          want_rc=0):
+          want_rc=0, san_rss_mib=None):
     """Runs candor audit --json on products (names in CWD) and checks the
     run: exit status, summary, memory, time and nothing written."""
     before = snapshot(SCRATCH)
@@ -415,7 +415,7 @@ def audit(case, products, flags=(), rss_mib=64, wall_s=20, hard_s=120,
        recs[-1]["products"] == len(products),
        "%s: no summary for %d products" % (case, len(products)))
     if SAN:
-        rss_mib, wall_s = rss_mib * 4 + 512, wall_s * 6
+        rss_mib, wall_s = san_rss_mib or rss_mib * 4 + 512, wall_s * 6
     ok(rss <= rss_mib, "%s: peak RSS %.1f MiB > %d MiB" % (case, rss, rss_mib))
     ok(wall <= wall_s, "%s: %.2f s > %d s" % (case, wall, wall_s))
     after = snapshot(SCRATCH)
@@ -600,7 +600,7 @@ def zip_overlap():
                                   ("after.txt", marker_text("tar"))]))
     put("next.txt", marker_text("next"))
     r = audit("zip_overlap", ["overlap.tar", "next.txt"], [],
-              rss_mib=120, wall_s=40)
+              rss_mib=120, wall_s=10)
     got = r.findings("limit.ratio", prefix="overlap.tar!tar!/overlap.zip!zip!/")
     ok(len(got) == 1, "zip_overlap: ratio findings %s" % r.rules())
     marked(r, "zip_overlap", "overlap.tar!tar!/after.txt")
@@ -1048,7 +1048,11 @@ def damaged():
             # A cut UBI image takes the rest of the file: every eraseblock
             # starts with UBI's magic, so carving inside it would open each
             # one again (the tar.gz is still read as the cut volume's data).
-            if not (fmt == "ubi" and "cut" in name):
+            # So does a cut tar, cpio or zip: libarchive's count of what it
+            # read runs through the following bytes (the cut member's size
+            # covers them), and carving on inside a damaged archive would
+            # open overlapping local headers again and again (zip_overlap).
+            if not (fmt in ("ubi", "tar", "cpio", "zip") and "cut" in name):
                 marked(r, "damaged " + fmt,
                        "glued-%s!gzip@0x%x!tar!/marker.txt"
                        % (name, len(v) + len(gap)))
@@ -1231,9 +1235,11 @@ def giant_dictionary():
     put("dict-in.tar", tar_bytes([("dict.xz", bytes(x)),
                                   ("after.txt", marker_text("tar"))]))
     put("next.txt", marker_text("next"))
+    # (Under AddressSanitizer the 4 GiB allocation's shadow is written:
+    # about 1 GiB.)
     r = audit("giant_dictionary", ["dict2.7z", "dict1.7z", "dict.xz",
                                    "dict-in.tar", "size1t.7z", "next.txt"],
-              [], rss_mib=64)
+              [], rss_mib=64, san_rss_mib=2048)
     ok(r.findings("unpack.error", prefix="size1t.7z") or
        [f for f in r.files(prefix="size1t.7z!") if f["sha256"] == want],
        "giant_dictionary: a 7z declaring 1 TiB neither refused nor read")
