@@ -30,7 +30,8 @@
  * fails, records that overlap (the first by address is kept) and an
  * Intel HEX file without its end-of-file record are an error after the
  * bytes; the rest is laid out (S-record files often have no S7-S9: srec_cat
- * writes none without a start address).
+ * writes none without a start address). At most MAX_RECORDS data records
+ * are indexed: the lines after are not read, an error says so.
  * The container ends after the end record's line (its extent).
  */
 #include "unpack/hexrec.h"
@@ -44,6 +45,9 @@
 #include "base/mem.h"
 
 #define PIECE (64u * 1024)
+/* Data records indexed at most (24 bytes each: 96 MiB; a file holding
+   more is some 100 MiB of text). */
+#define MAX_RECORDS (1u << 22)
 
 struct record {
     uint64_t addr; /* of its first byte in the image */
@@ -60,6 +64,7 @@ struct hexrec {
     uint64_t low, high; /* the image: [low, high) */
     uint64_t extent;
     bool ended;         /* an end record was met */
+    bool too_many;      /* more than MAX_RECORDS data records */
     char problem[160];  /* the first bad line, reported after the bytes */
     /* Reading: record i, the image's address cur. */
     size_t i;
@@ -129,6 +134,10 @@ static bool add_record(struct hexrec *h, uint64_t addr, uint64_t at,
 {
     if (n == 0)
         return true;
+    if (h->n_recs == MAX_RECORDS) {
+        h->too_many = true;
+        return true;
+    }
     if (h->n_recs == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 256;
         struct record *more = mem_realloc_array(h->recs, cap, sizeof(*more));
@@ -307,6 +316,8 @@ static enum unpack_result index_records(struct hexrec *h)
             h->ended = true;
             break;
         }
+        if (h->too_many)
+            break;
     }
     /* Without an end record, the file ends after its last good record:
        what follows (other data, a damaged tail) is carving's. */
@@ -418,7 +429,11 @@ static const char *name(const struct hexrec *h)
 static void finish(struct hexrec *h, struct unpack_sink *sink)
 {
     h->done = true;
-    if (h->problem[0] != '\0')
+    if (h->too_many)
+        snprintf(h->error, sizeof(h->error),
+                 "%s: more than %u data records: those after are not read",
+                 name(h), MAX_RECORDS);
+    else if (h->problem[0] != '\0')
         snprintf(h->error, sizeof(h->error), "%s: %s", name(h), h->problem);
     else if (h->overlap)
         snprintf(h->error, sizeof(h->error),

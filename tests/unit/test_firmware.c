@@ -541,3 +541,49 @@ TEST(ubi_volumes_in_pieces)
                                sizeof(msg)),
               UNPACK_NOT_CONTAINER);
 }
+
+/* 2^22 + 1 data records of one byte (58 MB of text): the first 2^22 are
+   laid out, then an error says the rest was not read (the index is
+   bounded: 24 bytes a record). */
+TEST(ihex_records_past_the_index_bound)
+{
+    size_t n = (1u << 22) + 1, len = 0, cap = n * 15 + 4096;
+    char *text = mem_calloc(cap, 1);
+    struct unpack u;
+    struct unpack_entry e;
+    struct unpack_sink sink;
+    char msg[64];
+
+    if (text == NULL) {
+        CHECK(text != NULL);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned off = (unsigned)(i & 0xffff), b = (unsigned)(i & 0xff);
+        unsigned hi = (unsigned)(i >> 24) & 0xff, lo = (unsigned)(i >> 16) &
+                                                        0xff;
+        if (off == 0)
+            len += (size_t)sprintf(text + len, ":02000004%02X%02X%02X\n", hi,
+                                   lo, (0x100 - ((6 + hi + lo) & 0xff)) & 0xff);
+        len += (size_t)sprintf(text + len, ":01%04X00%02X%02X\n", off, b,
+                               (0x100 - ((1 + (off >> 8) + (off & 0xff) + b) &
+                                         0xff)) & 0xff);
+    }
+    len += (size_t)sprintf(text + len, ":00000001FF\n");
+    CHECK_INT(unpack_open_with(&unpack_ihex, (const uint8_t *)text, len, &u,
+                               msg, sizeof(msg)),
+              UNPACK_OK);
+    CHECK_INT(unpack_next(&u, &e), UNPACK_OK);
+    CHECK_INT(e.size, 1 << 22);
+    unpack_sink_init(&sink, UINT64_MAX, UINT64_MAX, 0);
+    unpack_read(&u, &sink);
+    CHECK_INT(sink.len, 1u << 22);
+    CHECK_INT(sink.stop, UNPACK_STOP_ERROR);
+    CHECK(sink.len == (1u << 22) && sink.data[1000] == (1000 & 0xff) &&
+          sink.data[(1u << 22) - 1] == 0xff);
+    CHECK(strstr(unpack_error(&u), "more than 4194304 data records") !=
+          NULL);
+    mem_free(sink.data);
+    unpack_close(&u);
+    mem_free(text);
+}
