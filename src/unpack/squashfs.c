@@ -454,7 +454,16 @@ static int read_tail(struct reader *s, size_t want)
 {
     size_t n = 0;
     sqfs_u8 *frag = NULL;
-    int err = sqfs_data_reader_get_fragment(s->data, s->inode, &n, &frag);
+    sqfs_u32 index = 0, offset = 0;
+    int err;
+
+    /* libsquashfs 1.2 copies the tail from offset without checking that
+       it lies in the fragment block (its 32-bit sum wraps): an offset
+       near 2^32 read far outside the block (fuzz_squashfs). */
+    if (sqfs_inode_get_frag_location(s->inode, &index, &offset) != 0 ||
+        (uint64_t)offset + want > s->super.block_size)
+        return SQFS_ERROR_CORRUPTED;
+    err = sqfs_data_reader_get_fragment(s->data, s->inode, &n, &frag);
 
     if (err == 0 && n < want)
         err = SQFS_ERROR_CORRUPTED;
