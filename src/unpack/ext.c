@@ -366,20 +366,6 @@ static enum unpack_result failed(struct reader *s, const char *what,
     return UNPACK_FAILED;
 }
 
-static enum unpack_kind kind_of(uint16_t mode)
-{
-    switch (mode & LINUX_S_IFMT) {
-    case LINUX_S_IFDIR: return UNPACK_DIR;
-    case LINUX_S_IFREG: return UNPACK_REGULAR;
-    case LINUX_S_IFLNK: return UNPACK_SYMLINK;
-    case LINUX_S_IFCHR: return UNPACK_CHARDEV;
-    case LINUX_S_IFBLK: return UNPACK_BLOCKDEV;
-    case LINUX_S_IFIFO: return UNPACK_FIFO;
-    case LINUX_S_IFSOCK: return UNPACK_SOCKET;
-    default: return UNPACK_OTHER;
-    }
-}
-
 /* The target of the symbolic link s->ino into s->link. */
 static enum unpack_result read_link(struct reader *s)
 {
@@ -423,7 +409,7 @@ static enum unpack_result entry(struct reader *s, struct unpack_entry *e)
         return failed(s, "inode", err);
     memset(e, 0, sizeof(*e));
     e->path = fstree_path(&s->tree);
-    e->kind = kind_of(s->inode.i_mode);
+    e->kind = unpack_kind_of_mode(s->inode.i_mode);
     e->mode = s->inode.i_mode & 07777;
     e->uid = inode_uid(s->inode);
     e->gid = inode_gid(s->inode);

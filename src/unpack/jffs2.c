@@ -720,20 +720,6 @@ static const char *assemble(struct reader *s, const struct file *f,
 
 /* ---- entries ----------------------------------------------------------- */
 
-static enum unpack_kind kind_of(uint32_t mode)
-{
-    switch (mode & 0170000) {
-    case 0040000: return UNPACK_DIR;
-    case 0100000: return UNPACK_REGULAR;
-    case 0120000: return UNPACK_SYMLINK;
-    case 0020000: return UNPACK_CHARDEV;
-    case 0060000: return UNPACK_BLOCKDEV;
-    case 0010000: return UNPACK_FIFO;
-    case 0140000: return UNPACK_SOCKET;
-    default: return UNPACK_OTHER;
-    }
-}
-
 static enum unpack_result read_link(struct reader *s, const struct file *f)
 {
     char why[MSG_LEN];
@@ -771,7 +757,7 @@ static enum unpack_result entry(struct reader *s, uint32_t ino,
     }
     memset(e, 0, sizeof(*e));
     e->path = fstree_path(&s->tree);
-    e->kind = kind_of(f->mode);
+    e->kind = unpack_kind_of_mode(f->mode);
     e->mode = f->mode & 07777;
     e->uid = f->uid;
     e->gid = f->gid;

@@ -470,7 +470,8 @@ static enum unpack_result open_ubifs(const uint8_t *data, size_t len,
     }
     if (s->n_leaves > 0)
         qsort(s->leaves, s->n_leaves, sizeof(*s->leaves), leaf_cmp);
-    if (!find_inode(s, ROOT_INO, &root) || unpack_kind_of_mode(root.mode) != UNPACK_DIR) {
+    if (!find_inode(s, ROOT_INO, &root) ||
+        unpack_kind_of_mode(root.mode) != UNPACK_DIR) {
         snprintf(msg, msg_len, "ubifs: the root directory's inode is "
                                "missing or damaged");
         close_ubifs(s);
