@@ -39,17 +39,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fwbuild  # noqa: E402
 import firmware as fw  # noqa: E402
 from firmware import (audit, check, check_entries, check_layout,  # noqa: E402
-                      files_of, glue, rng, sh, sha)
-
-
-def write(d, name, data):
-    with open(os.path.join(d, name), "wb") as f:
-        f.write(data)
-
-
-def read(d, name):
-    with open(os.path.join(d, name), "rb") as f:
-        return f.read()
+                      files_of, glue, rng, sh, sha, read,
+                      write)
 
 
 def raw_with_holes(path, size, pieces):

@@ -44,6 +44,17 @@ def check(ok, what):
         print("FAIL firmware: " + what)
 
 
+def write(d, name, data):
+    """Writes data to d/name (the firmware tests' files)."""
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def read(d, name):
+    with open(os.path.join(d, name), "rb") as f:
+        return f.read()
+
+
 def sha(data):
     return hashlib.sha256(data).hexdigest()
 

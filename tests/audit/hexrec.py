@@ -30,17 +30,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fwbuild  # noqa: E402
 import firmware as fw  # noqa: E402
-from firmware import audit, check, files_of, rng, sh, sha  # noqa: E402
-
-
-def write(d, name, data):
-    with open(os.path.join(d, name), "wb") as f:
-        f.write(data)
-
-
-def read(d, name):
-    with open(os.path.join(d, name), "rb") as f:
-        return f.read()
+from firmware import (audit, check, files_of, read, rng, sh,  # noqa: E402
+                      sha, write)
 
 
 def layout(regions):
